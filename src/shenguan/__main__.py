@@ -1,0 +1,16 @@
+"""The `shenguan` command: Django's manage.py under the project's name."""
+
+import os
+import sys
+
+
+def main() -> None:
+    """Run a management command (`shenguan migrate`, `shenguan worker`, …)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenguan.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

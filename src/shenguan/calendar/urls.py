@@ -1,0 +1,4 @@
+"""Pages of the calendar app."""
+
+app_name = "calendar"
+urlpatterns: list = []

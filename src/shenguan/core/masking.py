@@ -1,0 +1,38 @@
+"""Masking of personal data (ID numbers, phone numbers) for users without the unmask right."""
+
+from __future__ import annotations
+
+
+def mask_id_number(value: str | None) -> str:
+    """Mask a resident ID number as 110105********0123 (first 6 and last 4 kept)."""
+    if not value:
+        return ""
+    v = str(value).strip()
+    if len(v) <= 10:
+        return v[:1] + "*" * max(len(v) - 2, 0) + v[-1:] if len(v) > 2 else "*" * len(v)
+    return v[:6] + "*" * (len(v) - 10) + v[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """Mask a phone number as 138****8000 (mobile) or keep area code and last 4 digits."""
+    if not value:
+        return ""
+    v = str(value).strip()
+    digits = sum(c.isdigit() for c in v)
+    if digits < 7:
+        return "*" * len(v)
+    if len(v) == 11 and v.isdigit():
+        return v[:3] + "****" + v[-4:]
+    return v[: max(len(v) - 8, 0)] + "****" + v[-4:]
+
+
+def mask_name(value: str | None) -> str:
+    """Mask a person's name as 张*三 / 张* (first character kept, last kept if 3+ long)."""
+    if not value:
+        return ""
+    v = str(value).strip()
+    if len(v) == 1:
+        return v
+    if len(v) == 2:
+        return v[0] + "*"
+    return v[0] + "*" * (len(v) - 2) + v[-1]

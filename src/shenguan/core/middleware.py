@@ -1,0 +1,60 @@
+"""Middleware: request ids and the request body size limit."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.http import JsonResponse
+
+from . import context
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def client_ip(request) -> str:
+    """The client address as seen by the server (REMOTE_ADDR; proxies set it via the web server)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (X-Request-ID in and out) for logs and audit events."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _SAFE_ID.match(incoming) else context.new_request_id()
+        request.request_id = rid
+        tokens = context.set_request(rid, client_ip(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset_request(tokens)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a request body over SHENGUAN_MAX_BODY_BYTES with 413 and a Chinese message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.SHENGUAN_MAX_BODY_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return JsonResponse(
+                {
+                    "code": "body_too_large",
+                    "message": f"请求体过大：不得超过 {limit // (1024 * 1024)} MB",
+                    "field": None,
+                },
+                status=413,
+            )
+        return self.get_response(request)

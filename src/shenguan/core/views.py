@@ -1,0 +1,65 @@
+"""Shell pages: login, logout, the home page of each role, health check and error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shenguan.org.roles import Role
+
+from .forms import LoginForm
+from .home import home_sections
+
+
+class LoginView(auth_views.LoginView):
+    """The login page (登录)."""
+
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request):
+    """Log out (退出) and return to the login page."""
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def home(request):
+    """The home page (首页): one section per role the user holds."""
+    user = request.user
+    roles = [r for r in Role if r in user.role_set]
+    return render(
+        request,
+        "core/home.html",
+        {"roles": roles, "sections": home_sections(user)},
+    )
+
+
+def healthz(request):
+    """Liveness and database check for load balancers."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request, exception=None):
+    """Forbidden page."""
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    """Not-found page (also for another department's objects)."""
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    """Server error page."""
+    return render(request, "errors/500.html", status=500)

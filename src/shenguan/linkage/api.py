@@ -1,0 +1,5 @@
+"""HTTP API of the linkage app."""
+
+from ninja import Router
+
+router = Router(tags=["linkage"])

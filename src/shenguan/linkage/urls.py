@@ -1,0 +1,4 @@
+"""Pages of the linkage app."""
+
+app_name = "linkage"
+urlpatterns: list = []

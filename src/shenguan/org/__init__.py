@@ -1,0 +1,1 @@
+"""Organisation: jurisdictions, departments, divisions, users, roles, liaison persons, API tokens."""

@@ -1,0 +1,5 @@
+"""HTTP API of the org app."""
+
+from ninja import Router
+
+router = Router(tags=["org"])

@@ -1,0 +1,153 @@
+"""Roles, department kinds and the permissions each role grants (角色与权限)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DepartmentKind(models.TextChoices):
+    """Kind of department (部门类型), as in GLOSSARY.md."""
+
+    BUREAU = "BUREAU", "行政审批局"
+    REGULATOR = "REGULATOR", "行业主管部门"
+    ENFORCEMENT = "ENFORCEMENT", "执法机构"
+    CREDIT_PLATFORM = "CREDIT_PLATFORM", "信用平台"
+    DISCIPLINE = "DISCIPLINE", "纪委监委"
+    REFORM_OFFICE = "REFORM_OFFICE", "编办/审改办"
+    GOV_OFFICE = "GOV_OFFICE", "政府办公室"
+
+
+class Role(models.TextChoices):
+    """A role a user or system client holds (角色)."""
+
+    WINDOW_CLERK = "window_clerk", "窗口受理员"
+    APPROVER = "approver", "审批员"
+    BUREAU_LIAISON = "bureau_liaison", "审批局联络员"
+    BUREAU_HEAD = "bureau_head", "审批局领导"
+    REGULATOR_LIAISON = "regulator_liaison", "监管部门联络员"
+    INSPECTOR = "inspector", "监管人员"
+    REGULATOR_LEADER = "regulator_leader", "监管部门分管领导"
+    ENFORCEMENT_OFFICER = "enforcement_officer", "执法人员"
+    DISCIPLINE_INSPECTOR = "discipline_inspector", "纪检监察人员"
+    REFORM_STAFF = "reform_staff", "审改办/政府办工作人员"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+# The three administrators (三权分立): each may hold no other role.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+# Oversight roles read everything in their jurisdiction and the jurisdictions below it.
+OVERSIGHT_ROLES = frozenset({Role.DISCIPLINE_INSPECTOR, Role.REFORM_STAFF})
+
+BUREAU_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.BUREAU_LIAISON, Role.BUREAU_HEAD})
+REGULATOR_ROLES = frozenset({Role.REGULATOR_LIAISON, Role.INSPECTOR, Role.REGULATOR_LEADER})
+
+# Which department kinds may hold which business role. Administrators may sit in any department.
+ROLE_DEPARTMENT_KINDS: dict[str, frozenset[str]] = {
+    Role.WINDOW_CLERK: frozenset({DepartmentKind.BUREAU}),
+    Role.APPROVER: frozenset({DepartmentKind.BUREAU}),
+    Role.BUREAU_LIAISON: frozenset({DepartmentKind.BUREAU}),
+    Role.BUREAU_HEAD: frozenset({DepartmentKind.BUREAU}),
+    Role.REGULATOR_LIAISON: frozenset({DepartmentKind.REGULATOR, DepartmentKind.ENFORCEMENT}),
+    Role.INSPECTOR: frozenset({DepartmentKind.REGULATOR}),
+    Role.REGULATOR_LEADER: frozenset({DepartmentKind.REGULATOR, DepartmentKind.ENFORCEMENT}),
+    Role.ENFORCEMENT_OFFICER: frozenset({DepartmentKind.ENFORCEMENT, DepartmentKind.REGULATOR}),
+    Role.DISCIPLINE_INSPECTOR: frozenset({DepartmentKind.DISCIPLINE}),
+    Role.REFORM_STAFF: frozenset({DepartmentKind.REFORM_OFFICE, DepartmentKind.GOV_OFFICE}),
+    Role.SYSTEM_ADMIN: frozenset(DepartmentKind.values),
+    Role.SECURITY_ADMIN: frozenset(DepartmentKind.values),
+    Role.AUDIT_ADMIN: frozenset(DepartmentKind.values),
+}
+
+
+class Perm:
+    """Permission names checked by services and views (权限)."""
+
+    # organisation and configuration: system administrator
+    ORG_MANAGE = "org.manage"  # jurisdictions, departments, divisions, liaison persons
+    USER_MANAGE = "user.manage"  # create, edit, deactivate accounts (no role grants)
+    CALENDAR_MANAGE = "calendar.manage"
+    POLICY_MANAGE = "policy.manage"
+    WEBHOOK_MANAGE = "webhook.manage"
+    # security administrator
+    ROLE_GRANT = "role.grant"
+    TOKEN_MANAGE = "token.manage"
+    LOCKOUT_MANAGE = "lockout.manage"
+    # audit administrator
+    AUDIT_VIEW = "audit.view"
+    # business
+    UNMASK = "personal.unmask"
+    OVERSIGHT_READ = "oversight.read"
+    CATALOG_MANAGE = "catalog.manage"
+    CATALOG_READ = "catalog.read"
+    APPROVAL_RECORD = "approval.record"
+    APPROVAL_COMPLETE = "approval.complete"
+    PUSH_CLAIM = "push.claim"
+    PUSH_READ = "push.read"
+    FEEDBACK_SEND = "feedback.send"
+    FEEDBACK_CLAIM = "feedback.claim"
+    DISPOSAL_RECORD = "disposal.record"
+    NOTICE_SEND = "notice.send"
+
+
+ROLE_PERMS: dict[str, frozenset[str]] = {
+    Role.WINDOW_CLERK: frozenset(
+        {Perm.CATALOG_READ, Perm.APPROVAL_RECORD, Perm.PUSH_READ, Perm.UNMASK}
+    ),
+    Role.APPROVER: frozenset(
+        {
+            Perm.CATALOG_READ,
+            Perm.APPROVAL_RECORD,
+            Perm.APPROVAL_COMPLETE,
+            Perm.PUSH_READ,
+            Perm.DISPOSAL_RECORD,
+            Perm.UNMASK,
+        }
+    ),
+    Role.BUREAU_LIAISON: frozenset(
+        {
+            Perm.CATALOG_READ,
+            Perm.CATALOG_MANAGE,
+            Perm.PUSH_READ,
+            Perm.FEEDBACK_CLAIM,
+            Perm.NOTICE_SEND,
+            Perm.DISPOSAL_RECORD,
+        }
+    ),
+    Role.BUREAU_HEAD: frozenset(
+        {Perm.CATALOG_READ, Perm.CATALOG_MANAGE, Perm.PUSH_READ, Perm.DISPOSAL_RECORD, Perm.UNMASK}
+    ),
+    Role.REGULATOR_LIAISON: frozenset(
+        {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.PUSH_CLAIM, Perm.FEEDBACK_SEND, Perm.NOTICE_SEND}
+    ),
+    Role.INSPECTOR: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.FEEDBACK_SEND}),
+    Role.REGULATOR_LEADER: frozenset(
+        {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.PUSH_CLAIM, Perm.FEEDBACK_SEND, Perm.NOTICE_SEND}
+    ),
+    Role.ENFORCEMENT_OFFICER: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.FEEDBACK_SEND}),
+    Role.DISCIPLINE_INSPECTOR: frozenset(
+        {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.OVERSIGHT_READ}
+    ),
+    Role.REFORM_STAFF: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.OVERSIGHT_READ}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            Perm.ORG_MANAGE,
+            Perm.USER_MANAGE,
+            Perm.CALENDAR_MANAGE,
+            Perm.POLICY_MANAGE,
+            Perm.WEBHOOK_MANAGE,
+        }
+    ),
+    Role.SECURITY_ADMIN: frozenset({Perm.ROLE_GRANT, Perm.TOKEN_MANAGE, Perm.LOCKOUT_MANAGE}),
+    Role.AUDIT_ADMIN: frozenset({Perm.AUDIT_VIEW}),
+}
+
+
+def perms_for(roles) -> frozenset[str]:
+    """Every permission granted by a set of roles."""
+    out: set[str] = set()
+    for r in roles:
+        out |= ROLE_PERMS.get(r, frozenset())
+    return frozenset(out)

@@ -1,0 +1,4 @@
+"""Pages of the org app."""
+
+app_name = "org"
+urlpatterns: list = []

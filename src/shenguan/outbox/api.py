@@ -1,0 +1,5 @@
+"""HTTP API of the outbox app."""
+
+from ninja import Router
+
+router = Router(tags=["outbox"])

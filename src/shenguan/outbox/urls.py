@@ -1,0 +1,4 @@
+"""Pages of the outbox app."""
+
+app_name = "outbox"
+urlpatterns: list = []

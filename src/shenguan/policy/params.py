@@ -1,0 +1,68 @@
+"""The parameters of a policy profile (DOMAIN.md §5), validated with pydantic."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class ClaimMode(StrEnum):
+    """How a push is claimed (认领方式)."""
+
+    TIMEOUT = "timeout"  # 超时自动认领: manual claim within the window, automatic at its end
+    ON_PUSH = "on_push"  # 推送即认领
+    MANUAL = "manual"  # manual only: an unclaimed push stays open and is flagged
+
+
+CLAIM_MODE_LABELS = {
+    ClaimMode.TIMEOUT: "限期认领，超时自动认领",
+    ClaimMode.ON_PUSH: "推送即认领",
+    ClaimMode.MANUAL: "仅人工认领",
+}
+
+
+class PolicyParams(BaseModel):
+    """One version of a profile's parameters; every deadline is in working days (工作日)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # approval → regulator (审批信息推送与认领)
+    claim_mode: ClaimMode = Field(ClaimMode.TIMEOUT, title="监管部门认领方式")
+    claim_window_days: int = Field(2, ge=0, le=30, title="监管部门认领时限（工作日）")
+    # regulator → bureau (监管信息反馈)
+    feedback_push_days: int = Field(2, ge=0, le=30, title="监管信息推送时限（工作日）")
+    bureau_claim_mode: ClaimMode = Field(ClaimMode.TIMEOUT, title="审批局认领方式")
+    bureau_claim_days: int = Field(2, ge=0, le=30, title="审批局认领时限（工作日）")
+    abnormal_only_feedback: bool = Field(False, title="仅反馈异常监管结果")
+    penalty_feedback_on_effect: bool = Field(False, title="处罚决定生效后推送")
+    correction_reply_days: int = Field(2, ge=1, le=60, title="纠错答复时限（工作日）")
+    # credit (信用)
+    credit_push_days: int | None = Field(None, ge=1, le=60, title="信用信息推送时限（工作日）")
+    credit_check_at_acceptance: bool = Field(False, title="受理时查询信用")
+    # public notice (公示)
+    public_notice_silence_no_objection: bool = Field(False, title="公示期满未提异议视为无异议")
+    public_notice_days: int = Field(5, ge=1, le=60, title="公示异议期（工作日）")
+    # handover (划转交接)
+    handover_memo_required: bool = Field(False, title="须签订审管衔接备忘录")
+    handover_window_months: int | None = Field(None, ge=0, le=24, title="划转交接期限（月）")
+    transition_months: int = Field(0, ge=0, le=36, title="承接过渡期（月）")
+    # oversight (电子监察与通报)
+    yellow_threshold: float = Field(0.9, gt=0, lt=1, title="黄灯预警阈值（时限占比）")
+    bulletin_period: str = Field("quarter", title="通报周期")
+    escalation_reminder_late_claims: int = Field(5, ge=1, title="提醒：周期内超期认领件数")
+    escalation_reminder_late_ratio: float = Field(0.1, gt=0, le=1, title="提醒：周期内超期认领比例")
+    escalation_interview_after_reminders: int = Field(1, ge=1, title="约谈：提醒后仍未整改的周期数")
+    escalation_accountability_after_interviews: int = Field(
+        1, ge=1, title="问责：约谈后仍未整改的周期数"
+    )
+
+    @field_validator("bulletin_period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        if v not in ("month", "quarter", "year"):
+            raise ValueError("通报周期须为 month、quarter 或 year")
+        return v
+
+
+PARAM_TITLES = {name: f.title or name for name, f in PolicyParams.model_fields.items()}

@@ -1,0 +1,4 @@
+"""Pages of the policy app."""
+
+app_name = "policy"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""HTTP API of the public app."""
+
+from ninja import Router
+
+router = Router(tags=["public"])

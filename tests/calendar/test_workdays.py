@@ -1,0 +1,78 @@
+"""Working-day arithmetic against chinese-calendar (the independent oracle) and the convention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import pytest
+
+from shenguan.calendar import workdays
+from shenguan.calendar.workdays import add_working_days, working_days_between
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.django_db
+def test_every_day_2004_to_2026_agrees_with_chinese_calendar():
+    d = dt.date(2004, 1, 1)
+    n = 0
+    while d <= dt.date(2026, 12, 31):
+        assert workdays.is_working_day(d) == chinese_calendar.is_workday(d), d
+        assert not workdays.is_provisional(d)
+        d += dt.timedelta(days=1)
+        n += 1
+    assert n == 8401
+
+
+@pytest.mark.django_db
+def test_add_working_days_agrees_with_chinese_calendar_find_workday():
+    # chinese_calendar.find_workday(n, d) counts n working days after d (d itself excluded).
+    for start in (dt.date(2025, 9, 28), dt.date(2026, 2, 13), dt.date(2024, 4, 30), dt.date(2019, 5, 1)):
+        for n in range(0, 15):
+            due = add_working_days(start, n)
+            if workdays.is_working_day(start):
+                assert due.date == chinese_calendar.find_workday(n, start)
+            assert not due.provisional
+
+
+@pytest.mark.django_db
+def test_convention_for_non_working_day_and_after_office_hours():
+    # Friday 2026-11-20 10:00: received that day; 2 working days → Tue 24th.
+    assert add_working_days(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), 2).date == dt.date(2026, 11, 24)
+    # Friday 18:00 (after 17:30 close): received Monday 23rd → Wed 25th.
+    assert add_working_days(dt.datetime(2026, 11, 20, 18, 0, tzinfo=SH), 2).date == dt.date(2026, 11, 25)
+    # Saturday: received Monday 23rd → Wed 25th.
+    assert add_working_days(dt.datetime(2026, 11, 21, 9, 0, tzinfo=SH), 2).date == dt.date(2026, 11, 25)
+    # A UTC moment that is already the next local day.
+    assert add_working_days(dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC), 0).date == dt.date(2026, 11, 20)
+
+
+@pytest.mark.django_db
+def test_make_up_saturday_counts_and_holiday_does_not():
+    # 2026 National Day: Oct 1–7 off, Sat Oct 10 a make-up working day (chinese-calendar).
+    assert chinese_calendar.is_workday(dt.date(2026, 10, 10))
+    due = add_working_days(dt.date(2026, 9, 30), 2)
+    assert due.date == dt.date(2026, 10, 9)
+    due = add_working_days(dt.date(2026, 10, 9), 1)
+    assert due.date == dt.date(2026, 10, 10)
+
+
+@pytest.mark.django_db
+def test_year_without_data_is_provisional():
+    due = add_working_days(dt.date(2026, 12, 30), 2)
+    assert due.provisional
+    assert due.date == dt.date(2027, 1, 1)  # weekends only: a Friday
+
+
+@pytest.mark.django_db
+def test_working_days_between():
+    assert working_days_between(dt.date(2026, 9, 30), dt.date(2026, 10, 9)) == 2  # Oct 8 and 9
+    assert working_days_between(dt.date(2026, 10, 9), dt.date(2026, 9, 30)) == -2
+    assert working_days_between(dt.date(2026, 11, 20), dt.date(2026, 11, 20)) == 0
+    d0 = dt.date(2025, 1, 1)
+    expected = sum(
+        1 for i in range(1, 366) if chinese_calendar.is_workday(d0 + dt.timedelta(days=i))
+    )
+    assert working_days_between(d0, dt.date(2026, 1, 1)) == expected
