@@ -1,0 +1,1 @@
+"""Benchmarks: every module bench/bench_*.py exposes run(quick: bool) -> dict of figures."""
