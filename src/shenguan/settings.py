@@ -165,12 +165,23 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Working days: an event after this local time counts from the next working day (ADR 0004).
 SHENGUAN_OFFICE_CLOSE = os.environ.get("SHENGUAN_OFFICE_CLOSE", "17:30")
 
-# Outbox delivery (Standard Webhooks 1.0). Delays in seconds before attempt 2, 3, …
-SHENGUAN_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000]
-SHENGUAN_WEBHOOK_TIMEOUT = 15.0
-SHENGUAN_OUTBOX_LEASE_SECONDS = 60
-SHENGUAN_OUTBOX_BATCH = 50
-SHENGUAN_WORKER_IDLE_SLEEP = 1.0
+# Outbox delivery (Standard Webhooks 1.0, ADR 0005). Attempt n+1 waits about
+# min(CAP, BASE * FACTOR**(n-1)) seconds with jitter: 5 s, 25 s, 2 min, 10 min, 52 min, 4.3 h,
+# 10 h; the delivery is dead-lettered after MAX_ATTEMPTS. The environment may override each value.
+SHENGUAN_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("SHENGUAN_WEBHOOK_MAX_ATTEMPTS", 8))
+SHENGUAN_WEBHOOK_BACKOFF_BASE = float(os.environ.get("SHENGUAN_WEBHOOK_BACKOFF_BASE", 5))
+SHENGUAN_WEBHOOK_BACKOFF_FACTOR = float(os.environ.get("SHENGUAN_WEBHOOK_BACKOFF_FACTOR", 5))
+SHENGUAN_WEBHOOK_BACKOFF_CAP = float(os.environ.get("SHENGUAN_WEBHOOK_BACKOFF_CAP", 36000))
+SHENGUAN_WEBHOOK_RETRY_AFTER_MAX = float(os.environ.get("SHENGUAN_WEBHOOK_RETRY_AFTER_MAX", 86400))
+SHENGUAN_WEBHOOK_TIMEOUT = float(os.environ.get("SHENGUAN_WEBHOOK_TIMEOUT", 15))
+SHENGUAN_WEBHOOK_SECRET_OVERLAP_HOURS = 24  # a rotated-out secret still signs for this long
+SHENGUAN_SMS_GATEWAY = os.environ.get(
+    "SHENGUAN_SMS_GATEWAY", "shenguan.outbox.channels.LoggingSmsGateway"
+)
+SHENGUAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("SHENGUAN_OUTBOX_LEASE_SECONDS", 120))
+SHENGUAN_OUTBOX_BATCH = int(os.environ.get("SHENGUAN_OUTBOX_BATCH", 50))
+SHENGUAN_OUTBOX_UNHANDLED_RETRY_SECONDS = 600  # a channel without a handler is looked at again
+SHENGUAN_WORKER_IDLE_SLEEP = float(os.environ.get("SHENGUAN_WORKER_IDLE_SLEEP", 1.0))
 
 # API
 SHENGUAN_IDEMPOTENCY_TTL_HOURS = 24
