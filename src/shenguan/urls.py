@@ -1,9 +1,10 @@
 """URL configuration: pages, the API at /api/v1/, public pages without login."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from shenguan.api import api
 from shenguan.core import views as core_views
+from shenguan.core.api_errors import api_not_found
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),  # unknown API routes answer a JSON 404
     path("org/", include("shenguan.org.urls")),
     path("audit/", include("shenguan.audit.urls")),
     path("calendar/", include("shenguan.calendar.urls")),

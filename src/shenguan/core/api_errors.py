@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -41,6 +41,26 @@ _PYDANTIC_MESSAGES = {
     "url_parsing": "网址格式无效",
     "url_scheme": "网址协议无效",
     "extra_forbidden": "不允许的字段",
+    "string_pattern_mismatch": "格式不正确",
+    "int_from_float": "须为整数",
+    "bool_type": "须为布尔值",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "datetime_type": "须为时间（ISO 8601）",
+    "date_future": "须为将来的日期",
+    "date_past": "须为过去的日期",
+    "datetime_future": "须为将来的时间",
+    "datetime_past": "须为过去的时间",
+    "timezone_aware": "须带时区",
+    "too_long": "条目过多",
+    "too_short": "条目过少",
+    "uuid_parsing": "须为 UUID",
+    "decimal_parsing": "须为数字",
+    "finite_number": "须为有限数字",
+    "missing_argument": "必填",
+    "unexpected_keyword_argument": "不允许的字段",
+    "is_instance_of": "取值无效",
+    "union_tag_invalid": "取值不在允许范围内",
+    "string_unicode": "须为 UTF-8 字符串",
 }
 
 
@@ -50,26 +70,62 @@ def _field_of(loc) -> str | None:
     return ".".join(parts) or None
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def _reason(error: dict) -> str:
+    """A Chinese reason for one pydantic error; a validator's own Chinese message is kept."""
+    kind = error.get("type", "")
+    msg = str(error.get("msg", ""))
+    if kind in ("value_error", "assertion_error"):
+        own = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if _has_cjk(own):
+            return own
+    return _PYDANTIC_MESSAGES.get(kind, "取值无效")
+
+
 def validation_body(errors: list[dict]) -> dict:
     """The error body for request validation failures, naming the first bad field."""
     first = errors[0] if errors else {}
     field = _field_of(first.get("loc", ()))
-    kind = first.get("type", "")
-    reason = _PYDANTIC_MESSAGES.get(kind)
-    if reason is None:
-        msg = str(first.get("msg", "取值无效"))
-        reason = msg.removeprefix("Value error, ")
+    reason = _reason(first) if first else "取值无效"
     message = f"字段“{field}”{reason}" if field else f"请求无效：{reason}"
     return {
         "code": "invalid_input",
         "message": message,
         "field": field,
-        "errors": [
-            {"field": _field_of(e.get("loc", ())),
-             "message": _PYDANTIC_MESSAGES.get(e.get("type", ""), str(e.get("msg", "")))}
-            for e in errors
-        ],
+        "errors": [{"field": _field_of(e.get("loc", ())), "message": _reason(e)} for e in errors],
     }
+
+
+_STATUS_MESSAGES = {
+    400: ("bad_request", "请求无效"),
+    401: ("unauthenticated", "未登录或认证失败"),
+    403: ("forbidden", "无权执行此操作"),
+    404: ("not_found", "对象不存在或无权查看"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    409: ("conflict", "状态冲突"),
+    413: ("body_too_large", "请求体过大"),
+    415: ("unsupported_media_type", "不支持的请求体类型"),
+    429: ("rate_limited", "请求过于频繁"),
+}
+
+
+def http_error_body(exc: HttpError) -> dict:
+    """A Chinese error body for django-ninja's own HttpErrors (e.g. an unparsable JSON body)."""
+    if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+        return {"code": "bad_json", "message": "请求体不是合法的 JSON", "field": None}
+    code, message = _STATUS_MESSAGES.get(exc.status_code, (f"http_{exc.status_code}", "请求失败"))
+    return {"code": code, "message": message, "field": None}
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any path under /api/ that no operation answers: a JSON 404, not the HTML page."""
+    return JsonResponse(
+        {"code": "no_such_route", "message": "接口不存在，请查阅 /api/v1/docs", "field": None},
+        status=404,
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -93,6 +149,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):
+        from shenguan.audit.services import audit_denied
+
+        audit_denied(actor=None, action="auth.api_unauthenticated",
+                     obj=("api.path", request.path[:64]), reason="no_credentials")
         return api.create_response(
             request, {"code": "unauthenticated", "message": "未登录或认证失败", "field": None},
             status=401,
@@ -107,10 +167,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
-        return api.create_response(
-            request, {"code": f"http_{exc.status_code}", "message": str(exc.message), "field": None},
-            status=exc.status_code,
-        )
+        return api.create_response(request, http_error_body(exc), status=exc.status_code)
 
     @api.exception_handler(Exception)
     def _unexpected(request, exc):
