@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
     name = "shenguan.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from .demo import load_organisation, register_demo_step
+        from .home import register_role_homes
+
+        register_demo_step(10, "organisation", load_organisation)
+        register_role_homes()
