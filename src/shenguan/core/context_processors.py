@@ -1,13 +1,19 @@
-"""Template context for the UI shell: navigation and banners."""
+"""Template context for the UI shell: navigation, banners and the user's roles."""
 
 from __future__ import annotations
 
 
 def shell(request) -> dict:
-    """Navigation entries and administrator banners for the current user."""
-    from shenguan.core.navigation import banners_for, navigation_for
+    """Navigation entries, administrator banners and role labels for the current user."""
+    from shenguan.core.home import role_labels
+    from shenguan.core.navigation import banners_for, header_items, navigation_for
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": [], "banners": []}
-    return {"nav": navigation_for(user), "banners": banners_for(user)}
+        return {"nav": [], "banners": [], "user_roles": [], "header_items": []}
+    return {
+        "nav": navigation_for(user),
+        "banners": banners_for(user),
+        "user_roles": role_labels(user.role_set),
+        "header_items": header_items(),
+    }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.urls import NoReverseMatch, reverse
 
@@ -22,6 +22,7 @@ class NavEntry:
 
 _ENTRIES: list[NavEntry] = []
 _BANNERS: list[Callable] = []
+_HEADER_ITEMS: list[str] = []
 
 
 def register_nav(entry: NavEntry) -> None:
@@ -34,6 +35,18 @@ def register_banner(func: Callable) -> None:
     """Add a banner provider: func(user) -> list of {level, text, url}."""
     if func not in _BANNERS:
         _BANNERS.append(func)
+
+
+def register_header_item(template: str) -> None:
+    """Add a template included in the page header for signed-in users (e.g. a notification
+    badge); it renders with the page's context (`user`, `request`)."""
+    if template not in _HEADER_ITEMS:
+        _HEADER_ITEMS.append(template)
+
+
+def header_items() -> list[str]:
+    """Templates registered for the page header."""
+    return list(_HEADER_ITEMS)
 
 
 def navigation_for(user) -> list[dict]:
@@ -50,6 +63,27 @@ def navigation_for(user) -> list[dict]:
             continue
         groups.setdefault(e.group, []).append({"label": e.label, "url": url})
     return [{"group": g, "entries": items} for g, items in groups.items()]
+
+
+def nav_entries_for_role(user, role: str) -> list[dict]:
+    """The menu entries meant for one role (by its roles or a permission it grants) that the
+    user may open; entries shown to everyone are left to the sidebar."""
+    from shenguan.org.roles import ROLE_PERMS
+
+    role_perms = ROLE_PERMS.get(role, frozenset())
+    out = []
+    for e in sorted(_ENTRIES, key=lambda e: (e.order, e.label)):
+        meant = (e.roles and role in e.roles) or (e.perm and e.perm in role_perms)
+        if not meant:
+            continue
+        if e.perm and not user.can(e.perm):
+            continue
+        try:
+            url = reverse(e.url_name)
+        except NoReverseMatch:
+            continue
+        out.append({"label": e.label, "url": url, "group": e.group})
+    return out
 
 
 def banners_for(user) -> list[dict]:

@@ -10,8 +10,6 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from shenguan.org.roles import Role
-
 from .forms import LoginForm
 from .home import home_sections
 
@@ -34,13 +32,7 @@ def logout_view(request):
 @login_required
 def home(request):
     """The home page (首页): one section per role the user holds."""
-    user = request.user
-    roles = [r for r in Role if r in user.role_set]
-    return render(
-        request,
-        "core/home.html",
-        {"roles": roles, "sections": home_sections(user)},
-    )
+    return render(request, "core/home.html", {"sections": home_sections(request.user)})
 
 
 def healthz(request):
@@ -61,5 +53,9 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    """Server error page."""
-    return render(request, "errors/500.html", status=500)
+    """Server error page: a standalone template rendered without context processors, so that
+    it still renders when the database is what failed."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
