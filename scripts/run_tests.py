@@ -41,11 +41,15 @@ def main() -> int:
         pg_url = DEFAULT_PG
     if pg_url:
         env = {**base, "SHENGUAN_DATABASE_URL": pg_url}
-        results.append(("PostgreSQL", _run("tests on PostgreSQL", ["-m", "not browser", "-q", *extra], env)))
+        results.append(
+            ("PostgreSQL", _run("tests on PostgreSQL", ["-m", "not browser", "-q", *extra], env))
+        )
     else:
         print("\n=== PostgreSQL not configured and none answers on 127.0.0.1:5432: skipped ===")
     if os.environ.get("SHENGUAN_SKIP_BROWSER") != "1":
-        results.append(("browser", _run("browser tests (Chromium)", ["-m", "browser", "-q", *extra], base)))
+        results.append(
+            ("browser", _run("browser tests (Chromium)", ["-m", "browser", "-q", *extra], base))
+        )
     print("\n=== summary ===")
     for label, ok in results:
         print(f"{label:12s} {'passed' if ok else 'FAILED'}")
