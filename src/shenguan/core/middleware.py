@@ -58,3 +58,27 @@ class BodySizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class DomainErrorPageMiddleware:
+    """Turn a domain error escaping a page view into its page: NotFound → 404, PermissionDenied →
+    403, any other refusal → 400 with its Chinese message (never a 500 for bad input). The API
+    answers JSON through its own handler and never reaches this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .errors import DomainError, NotFound, PermissionDenied
+        from .views import error_400, error_403, error_404
+
+        if isinstance(exception, NotFound):
+            return error_404(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return error_403(request, exception)
+        if isinstance(exception, DomainError):
+            return error_400(request, exception)
+        return None
