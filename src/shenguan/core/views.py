@@ -42,9 +42,20 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def _domain_message(exception) -> str:
+    from .errors import DomainError
+
+    return exception.message if isinstance(exception, DomainError) else ""
+
+
+def error_400(request, exception=None):
+    """Bad-request page: a domain refusal that a page view did not handle, with its message."""
+    return render(request, "errors/400.html", {"message": _domain_message(exception)}, status=400)
+
+
 def error_403(request, exception=None):
     """Forbidden page."""
-    return render(request, "errors/403.html", status=403)
+    return render(request, "errors/403.html", {"message": _domain_message(exception)}, status=403)
 
 
 def error_404(request, exception=None):
