@@ -7,3 +7,12 @@ class OutboxConfig(AppConfig):
     name = "shenguan.outbox"
     label = "outbox"
     verbose_name = "消息投递"
+
+    def ready(self) -> None:
+        from .channels import register_builtin_channels
+        from .navigation import register_navigation
+        from .sweeps import register_builtin_sweeps
+
+        register_builtin_channels()
+        register_builtin_sweeps()
+        register_navigation()

@@ -45,19 +45,22 @@ class OutboxEvent(JurisdictionScoped):
 
 
 class WebhookEndpoint(JurisdictionScoped):
-    """A department's webhook endpoint (订阅地址): URL, signing secret and subscribed event kinds."""
+    """A department's webhook endpoint (订阅地址): URL, signing secret, subscribed event kinds."""
 
     department = models.ForeignKey(
         "org.Department", verbose_name="部门", on_delete=models.PROTECT, related_name="webhooks"
     )
     url = models.URLField("地址", max_length=500)
     secret = models.CharField("签名密钥", max_length=100)
+    previous_secret = models.CharField("上一签名密钥", max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField("上一密钥有效至", null=True, blank=True)
     event_types = models.JSONField("订阅事件", default=list, blank=True)
     description = models.CharField("说明", max_length=200, blank=True)
     active = models.BooleanField("启用", default=True)
     disabled_reason = models.CharField("停用原因", max_length=200, blank=True)
     disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("修改时间", default=timezone.now)
 
     class Meta:
         verbose_name = "Webhook 订阅"
@@ -66,6 +69,19 @@ class WebhookEndpoint(JurisdictionScoped):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def secret_hint(self) -> str:
+        """The secret shown after creation: its prefix and last four characters only."""
+        return f"whsec_…{self.secret[-4:]}" if self.secret else ""
+
+    def signing_secrets(self, now=None) -> list[str]:
+        """Secrets that sign a message: the current one, and the previous one while it overlaps."""
+        now = now or timezone.now()
+        out = [self.secret]
+        if self.previous_secret and self.previous_secret_until and self.previous_secret_until > now:
+            out.append(self.previous_secret)
+        return out
 
     def subscribes(self, event_type: str) -> bool:
         """Whether the endpoint takes an event type ('' list = all; 'push.*' = a family)."""
@@ -115,7 +131,8 @@ class OutboxDelivery(JurisdictionScoped):
     status = models.CharField(
         "状态", max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    attempts = models.PositiveIntegerField("已尝试次数", default=0)
+    attempts = models.PositiveIntegerField("已尝试次数", default=0)  # since the last (re)queue
+    attempts_total = models.PositiveIntegerField("累计尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
     lease_until = models.DateTimeField(null=True, blank=True)
     leased_by = models.CharField(max_length=64, blank=True)
@@ -153,11 +170,15 @@ class DeliveryAttempt(models.Model):
     status_code = models.IntegerField("状态码", null=True, blank=True)
     ok = models.BooleanField("成功", default=False)
     error = models.CharField("错误", max_length=500, blank=True)
+    response_excerpt = models.CharField("响应摘录", max_length=500, blank=True)
     worker = models.CharField("执行者", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "投递记录"
         ordering = ["delivery_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="uniq_delivery_attempt")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.delivery_id}.{self.number} {self.status_code}"
