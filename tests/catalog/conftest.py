@@ -1,0 +1,58 @@
+"""Fixtures of the catalog tests: a Dalate-style county (memo required) on top of `world`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from shenguan.catalog import services as cat
+from shenguan.org.roles import DepartmentKind, Role
+from tests import factories
+
+
+@dataclass
+class Dalate:
+    """A banner under dalate-2023 with its bureau, two regulators and their staff."""
+
+    j: object
+    bureau: object
+    reg: object
+    reg2: object
+    head: object
+    reg_liaison: object
+
+
+@pytest.fixture
+def dalate(db):
+    j = factories.jurisdiction("150621", "达拉特旗", profile_code="dalate-2023")
+    bureau = factories.department(j, DepartmentKind.BUREAU, "达拉特旗行政审批和政务服务局")
+    reg = factories.department(j, DepartmentKind.REGULATOR, "达拉特旗林业和草原局")
+    reg2 = factories.department(j, DepartmentKind.REGULATOR, "达拉特旗交通运输局")
+    head = factories.user(bureau, Role.BUREAU_HEAD, username="dlt_head")
+    reg_liaison = factories.user(reg, Role.REGULATOR_LIAISON, username="dlt_reg")
+    return Dalate(j, bureau, reg, reg2, head, reg_liaison)
+
+
+def make_item(j, dept, name="林木采伐许可证核发", **kw):
+    """An item created by the system actor."""
+    return cat.item_create(actor=None, jurisdiction=j, name=name, original_department=dept, **kw)
+
+
+def full_memo_content():
+    """The content a memo needs before it can be signed."""
+    return {
+        "checklist": [
+            {"kind": "archives", "description": "2020年以来审批案卷", "quantity": "120卷"},
+            {"kind": "keys_devices", "description": "专用电脑和密钥", "quantity": "1套"},
+        ],
+        "duty_boundary": "审批由行政审批和政务服务局负责，事中事后监管由原部门负责。",
+        "feedback_arrangement": "审批结果实时推送，监管结果及时反馈。",
+        "technical_support": "复杂现场勘验由原部门出具书面意见。",
+        "from_signatory": "张三",
+        "to_signatory": "李四",
+    }
+
+
+D = dt.date
