@@ -14,10 +14,20 @@ SECRET_KEY = os.environ.get("SHENGUAN_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise RuntimeError("SHENGUAN_SECRET_KEY must be set in production")
-    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # noqa: S105 - development default
+    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40  # development default
+elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise RuntimeError(
+        "SHENGUAN_SECRET_KEY must be at least 50 random characters in production "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+    )
 
+# Production names its hosts explicitly; development answers on localhost.
+if PRODUCTION and not os.environ.get("SHENGUAN_ALLOWED_HOSTS", "").strip():
+    raise RuntimeError("SHENGUAN_ALLOWED_HOSTS must be set in production (comma-separated)")
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("SHENGUAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    h.strip()
+    for h in os.environ.get("SHENGUAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("SHENGUAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
@@ -126,7 +136,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock an account-and-address pair after 5 failures (GB/T 22239 login-failure handling).
+# django-axes: lock an account-and-address pair after 5 failures
+# (GB/T 22239 login-failure handling).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -204,6 +215,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template (hx-headers), not JS
     SECURE_SSL_REDIRECT = os.environ.get("SHENGUAN_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
