@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, JsonResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -62,6 +62,20 @@ _PYDANTIC_MESSAGES = {
     "union_tag_invalid": "取值不在允许范围内",
     "string_unicode": "须为 UTF-8 字符串",
 }
+
+
+class ApiError(Schema):
+    """The one error body of the API (错误信息)."""
+
+    code: str = Field(description="稳定的英文错误代码，供对接系统判断")
+    message: str = Field(description="中文说明，指明出错的字段")
+    field: str | None = Field(None, description="出错的字段")
+
+
+def error_responses(*statuses: int) -> dict[int, type[ApiError]]:
+    """The declared error responses of an operation; 401, 422 and 429 are always possible."""
+    codes = set(statuses) | {401, 422, 429}
+    return {s: ApiError for s in sorted(codes)}
 
 
 def _field_of(loc) -> str | None:
@@ -136,8 +150,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if isinstance(exc, PermissionDenied):
             from shenguan.audit.services import audit_denied
 
-            audit_denied(actor=getattr(request, "auth", None), action=f"api.{request.method.lower()}",
-                         obj=("api.path", request.path[:64]), reason=exc.code)
+            audit_denied(
+                actor=getattr(request, "auth", None),
+                action=f"api.{request.method.lower()}",
+                obj=("api.path", request.path[:64]),
+                reason=exc.code,
+            )
         resp = api.create_response(request, exc.as_dict(), status=exc.status)
         if getattr(exc, "retry_after", None):
             resp["Retry-After"] = str(exc.retry_after)
@@ -151,17 +169,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _auth(request, exc):
         from shenguan.audit.services import audit_denied
 
-        audit_denied(actor=None, action="auth.api_unauthenticated",
-                     obj=("api.path", request.path[:64]), reason="no_credentials")
+        audit_denied(
+            actor=None,
+            action="auth.api_unauthenticated",
+            obj=("api.path", request.path[:64]),
+            reason="no_credentials",
+        )
         return api.create_response(
-            request, {"code": "unauthenticated", "message": "未登录或认证失败", "field": None},
+            request,
+            {"code": "unauthenticated", "message": "未登录或认证失败", "field": None},
             status=401,
         )
 
     @api.exception_handler(Http404)
     def _not_found(request, exc):
         return api.create_response(
-            request, {"code": "not_found", "message": "对象不存在或无权查看", "field": None},
+            request,
+            {"code": "not_found", "message": "对象不存在或无权查看", "field": None},
             status=404,
         )
 
@@ -173,7 +197,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _unexpected(request, exc):
         log.exception("unhandled API error on %s %s", request.method, request.path)
         return api.create_response(
-            request, {"code": "internal_error", "message": "服务器内部错误，请联系管理员",
-                      "field": None, "request_id": getattr(request, "request_id", None)},
+            request,
+            {
+                "code": "internal_error",
+                "message": "服务器内部错误，请联系管理员",
+                "field": None,
+                "request_id": getattr(request, "request_id", None),
+            },
             status=500,
         )

@@ -41,14 +41,31 @@ def _require(actor, perm: str, jurisdiction_id: int | None = None) -> None:
         raise PermissionDenied("forbidden_jurisdiction", "无权管理该行政区划的数据")
 
 
+def _guard_admin_account(actor, target: User) -> None:
+    """三权分立: the system administrator may not touch a security or audit administrator's
+    account (reset its password, rename or deactivate it) — that would let it act as them."""
+    if actor is None or getattr(actor, "pk", None) == target.pk:
+        return
+    if target.role_set & {Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}:
+        raise PermissionDenied(
+            "separation_of_duties",
+            "三权分立：不得修改安全管理员、审计管理员的账号；请由其本人或通过命令行处理",
+        )
+
+
 def _all_department_ids(jurisdiction_id: int) -> list[int]:
-    return list(Department.objects.filter(jurisdiction_id=jurisdiction_id).values_list("pk", flat=True))
+    return list(
+        Department.objects.filter(jurisdiction_id=jurisdiction_id).values_list("pk", flat=True)
+    )
 
 
 def _emit_org(event_type: str, jurisdiction_id: int, payload: dict, aggregate) -> None:
     outbox_emit(
-        event_type=event_type, jurisdiction_id=jurisdiction_id, payload=payload,
-        department_ids=_all_department_ids(jurisdiction_id), aggregate=aggregate,
+        event_type=event_type,
+        jurisdiction_id=jurisdiction_id,
+        payload=payload,
+        department_ids=_all_department_ids(jurisdiction_id),
+        aggregate=aggregate,
     )
 
 
@@ -81,8 +98,14 @@ def jurisdiction_create(
 
 
 def department_create(
-    *, actor, jurisdiction: Jurisdiction, name: str, kind: str, short_name: str = "",
-    uscc: str = "", sort_order: int = 100,
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    uscc: str = "",
+    sort_order: int = 100,
 ) -> Department:
     """Create a department (新增部门) in a jurisdiction."""
     _require(actor, Perm.ORG_MANAGE, jurisdiction.pk)
@@ -93,17 +116,28 @@ def department_create(
     with transaction.atomic():
         if Department.objects.filter(jurisdiction=jurisdiction, name=name).exists():
             raise Conflict("name_taken", f"部门“{name}”已存在", "name")
-        if kind == DepartmentKind.BUREAU and Department.objects.filter(
-            jurisdiction=jurisdiction, kind=DepartmentKind.BUREAU, active=True
-        ).exists():
+        if (
+            kind == DepartmentKind.BUREAU
+            and Department.objects.filter(
+                jurisdiction=jurisdiction, kind=DepartmentKind.BUREAU, active=True
+            ).exists()
+        ):
             raise Conflict("bureau_exists", "该行政区划已有行政审批局", "kind")
         d = Department.objects.create(
-            jurisdiction=jurisdiction, name=name, kind=kind, short_name=short_name.strip(),
-            uscc=uscc, sort_order=sort_order,
+            jurisdiction=jurisdiction,
+            name=name,
+            kind=kind,
+            short_name=short_name.strip(),
+            uscc=uscc,
+            sort_order=sort_order,
         )
         audit_record(actor=actor, action="org.department.create", obj=d, after=snapshot(d))
-        _emit_org("org.department.created", jurisdiction.pk,
-                  {"id": d.pk, "name": d.name, "kind": d.kind}, d)
+        _emit_org(
+            "org.department.created",
+            jurisdiction.pk,
+            {"id": d.pk, "name": d.name, "kind": d.kind},
+            d,
+        )
     return d
 
 
@@ -115,8 +149,9 @@ def department_update(*, actor, department: Department, **changes) -> Department
     _require(actor, Perm.ORG_MANAGE, department.jurisdiction_id)
     unknown = set(changes) - _DEPT_EDITABLE
     if unknown:
-        raise ValidationFailed("bad_field", f"字段不可修改：{', '.join(sorted(unknown))}",
-                               sorted(unknown)[0])
+        raise ValidationFailed(
+            "bad_field", f"字段不可修改：{', '.join(sorted(unknown))}", sorted(unknown)[0]
+        )
     if "name" in changes:
         changes["name"] = clean_name(changes["name"], "name", "部门名称")
     if "uscc" in changes:
@@ -126,15 +161,24 @@ def department_update(*, actor, department: Department, **changes) -> Department
         before = snapshot(dept)
         for k, v in changes.items():
             setattr(dept, k, v)
-        if "name" in changes and Department.objects.filter(
-            jurisdiction_id=dept.jurisdiction_id, name=dept.name
-        ).exclude(pk=dept.pk).exists():
+        if (
+            "name" in changes
+            and Department.objects.filter(jurisdiction_id=dept.jurisdiction_id, name=dept.name)
+            .exclude(pk=dept.pk)
+            .exists()
+        ):
             raise Conflict("name_taken", f"部门“{dept.name}”已存在", "name")
         dept.save()
         after = snapshot(dept)
-        audit_record(actor=actor, action="org.department.update", obj=dept, before=before, after=after)
-        _emit_org("org.department.updated", dept.jurisdiction_id,
-                  {"id": dept.pk, "changes": {k: after[k] for k in changes if k in after}}, dept)
+        audit_record(
+            actor=actor, action="org.department.update", obj=dept, before=before, after=after
+        )
+        _emit_org(
+            "org.department.updated",
+            dept.jurisdiction_id,
+            {"id": dept.pk, "changes": {k: after[k] for k in changes if k in after}},
+            dept,
+        )
     return dept
 
 
@@ -149,8 +193,12 @@ def division_create(*, actor, department: Department, name: str) -> Division:
             jurisdiction_id=department.jurisdiction_id, department=department, name=name
         )
         audit_record(actor=actor, action="org.division.create", obj=div, after=snapshot(div))
-        _emit_org("org.division.created", department.jurisdiction_id,
-                  {"id": div.pk, "department_id": department.pk, "name": name}, div)
+        _emit_org(
+            "org.division.created",
+            department.jurisdiction_id,
+            {"id": div.pk, "department_id": department.pk, "name": name},
+            div,
+        )
     return div
 
 
@@ -158,20 +206,33 @@ def division_create(*, actor, department: Department, name: str) -> Division:
 
 
 def user_create(
-    *, actor, username: str, full_name: str, department: Department, password: str,
-    phone: str = "", division: Division | None = None,
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    department: Department,
+    password: str,
+    phone: str = "",
+    division: Division | None = None,
 ) -> User:
     """Create an account (新建账号) in a department; roles are granted separately."""
     _require(actor, Perm.USER_MANAGE, department.jurisdiction_id)
     username = (username or "").strip()
     if not username or len(username) > 150 or not all(c.isalnum() or c in "._-@" for c in username):
-        raise ValidationFailed("bad_username", "用户名须为字母、数字或 ._-@，不超过150位", "username")
+        raise ValidationFailed(
+            "bad_username", "用户名须为字母、数字或 ._-@，不超过150位", "username"
+        )
     full_name = clean_name(full_name, "full_name", "姓名", 50)
     phone = clean_phone(phone, required=False)
     if division is not None and division.department_id != department.pk:
         raise ValidationFailed("bad_division", "科室不属于该部门", "division")
-    user = User(username=username, full_name=full_name, department=department,
-                division=division, phone=phone)
+    user = User(
+        username=username,
+        full_name=full_name,
+        department=department,
+        division=division,
+        phone=phone,
+    )
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
@@ -184,15 +245,28 @@ def user_create(
             user.save()
         except IntegrityError as exc:
             raise Conflict("username_taken", f"用户名“{username}”已存在", "username") from exc
-        audit_record(actor=actor, action="org.user.create", obj=user, after=snapshot(user),
-                     jurisdiction_id=department.jurisdiction_id)
+        audit_record(
+            actor=actor,
+            action="org.user.create",
+            obj=user,
+            after=snapshot(user),
+            jurisdiction_id=department.jurisdiction_id,
+        )
     return user
 
 
-def user_update(*, actor, user: User, full_name: str | None = None, phone: str | None = None,
-                division: Division | None = None, is_active: bool | None = None) -> User:
+def user_update(
+    *,
+    actor,
+    user: User,
+    full_name: str | None = None,
+    phone: str | None = None,
+    division: Division | None = None,
+    is_active: bool | None = None,
+) -> User:
     """Edit an account's name, phone, division or active flag (修改账号)."""
     _require(actor, Perm.USER_MANAGE, user.jurisdiction_id)
+    _guard_admin_account(actor, user)
     with transaction.atomic():
         u = User.objects.select_for_update().get(pk=user.pk)
         before = snapshot(u)
@@ -209,8 +283,14 @@ def user_update(*, actor, user: User, full_name: str | None = None, phone: str |
                 raise Conflict("self_deactivate", "不能停用自己的账号", "is_active")
             u.is_active = is_active
         u.save()
-        audit_record(actor=actor, action="org.user.update", obj=u, before=before, after=snapshot(u),
-                     jurisdiction_id=u.jurisdiction_id)
+        audit_record(
+            actor=actor,
+            action="org.user.update",
+            obj=u,
+            before=before,
+            after=snapshot(u),
+            jurisdiction_id=u.jurisdiction_id,
+        )
     return u
 
 
@@ -218,6 +298,7 @@ def user_set_password(*, actor, user: User, password: str) -> None:
     """Reset an account's password (重置密码); the system administrator or the user itself."""
     if actor is not None and actor.pk != user.pk:
         _require(actor, Perm.USER_MANAGE, user.jurisdiction_id)
+        _guard_admin_account(actor, user)
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
@@ -225,8 +306,12 @@ def user_set_password(*, actor, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(actor=actor, action="org.user.set_password", obj=user,
-                     jurisdiction_id=user.jurisdiction_id)
+        audit_record(
+            actor=actor,
+            action="org.user.set_password",
+            obj=user,
+            jurisdiction_id=user.jurisdiction_id,
+        )
 
 
 def _check_roles(user: User, roles: set[str]) -> None:
@@ -271,9 +356,14 @@ def user_set_roles(*, actor, user: User, roles: set[str]) -> set[str]:
         user.__dict__.pop("role_set", None)
         user.__dict__.pop("perms", None)
         user.__dict__.pop("visible_jurisdiction_ids", None)
-        audit_record(actor=actor, action="org.user.set_roles", obj=user,
-                     before={"roles": sorted(current)}, after={"roles": sorted(roles)},
-                     jurisdiction_id=user.jurisdiction_id)
+        audit_record(
+            actor=actor,
+            action="org.user.set_roles",
+            obj=user,
+            before={"roles": sorted(current)},
+            after={"roles": sorted(roles)},
+            jurisdiction_id=user.jurisdiction_id,
+        )
     return roles
 
 
@@ -281,8 +371,15 @@ def user_set_roles(*, actor, user: User, roles: set[str]) -> set[str]:
 
 
 def liaison_appoint(
-    *, actor, department: Department, kind: str, name: str, phone: str,
-    valid_from: dt.date, division: Division | None = None, user: User | None = None,
+    *,
+    actor,
+    department: Department,
+    kind: str,
+    name: str,
+    phone: str,
+    valid_from: dt.date,
+    division: Division | None = None,
+    user: User | None = None,
     note: str = "",
 ) -> LiaisonAssignment:
     """Name a department's liaison or leader in charge from a date; the predecessor's term ends."""
@@ -304,46 +401,77 @@ def liaison_appoint(
         for c in current:
             if c.valid_from > valid_from:
                 raise ValidationFailed(
-                    "date_before_current", f"起始日期早于现任人员的起始日期 {c.valid_from}",
+                    "date_before_current",
+                    f"起始日期早于现任人员的起始日期 {c.valid_from}",
                     "valid_from",
                 )
             c.valid_to = valid_from
             c.save(update_fields=["valid_to"])
-            audit_record(actor=actor, action="org.liaison.end", obj=c,
-                         before={"valid_to": None}, after={"valid_to": valid_from})
+            audit_record(
+                actor=actor,
+                action="org.liaison.end",
+                obj=c,
+                before={"valid_to": None},
+                after={"valid_to": valid_from},
+            )
         la = LiaisonAssignment.objects.create(
-            jurisdiction_id=department.jurisdiction_id, department=department, kind=kind,
-            name=name, phone=phone, division=division, user=user, valid_from=valid_from,
+            jurisdiction_id=department.jurisdiction_id,
+            department=department,
+            kind=kind,
+            name=name,
+            phone=phone,
+            division=division,
+            user=user,
+            valid_from=valid_from,
             note=note[:200],
         )
         audit_record(actor=actor, action="org.liaison.appoint", obj=la, after=snapshot(la))
-        _emit_org("org.liaison.appointed", department.jurisdiction_id,
-                  {"id": la.pk, "department_id": department.pk, "kind": kind, "name": name,
-                   "valid_from": valid_from, "replaced": [c.pk for c in current]}, la)
+        _emit_org(
+            "org.liaison.appointed",
+            department.jurisdiction_id,
+            {
+                "id": la.pk,
+                "department_id": department.pk,
+                "kind": kind,
+                "name": name,
+                "valid_from": valid_from,
+                "replaced": [c.pk for c in current],
+            },
+            la,
+        )
     return la
 
 
 def liaison_end(*, actor, liaison: LiaisonAssignment, valid_to: dt.date) -> LiaisonAssignment:
     """End a liaison's term without a successor (免去联络员)."""
     _require(actor, Perm.ORG_MANAGE, liaison.jurisdiction_id)
-    if liaison.valid_to is not None:
-        raise Conflict("already_ended", "该人员任期已结束", "valid_to")
-    if valid_to < liaison.valid_from:
-        raise ValidationFailed("bad_date", "终止日期不得早于起始日期", "valid_to")
     with transaction.atomic():
+        liaison = LiaisonAssignment.objects.select_for_update().get(pk=liaison.pk)
+        if liaison.valid_to is not None:
+            raise Conflict("already_ended", "该人员任期已结束", "valid_to")
+        if valid_to < liaison.valid_from:
+            raise ValidationFailed("bad_date", "终止日期不得早于起始日期", "valid_to")
         liaison.valid_to = valid_to
         liaison.save(update_fields=["valid_to"])
-        audit_record(actor=actor, action="org.liaison.end", obj=liaison,
-                     before={"valid_to": None}, after={"valid_to": valid_to})
-        _emit_org("org.liaison.ended", liaison.jurisdiction_id,
-                  {"id": liaison.pk, "department_id": liaison.department_id, "valid_to": valid_to},
-                  liaison)
+        audit_record(
+            actor=actor,
+            action="org.liaison.end",
+            obj=liaison,
+            before={"valid_to": None},
+            after={"valid_to": valid_to},
+        )
+        _emit_org(
+            "org.liaison.ended",
+            liaison.jurisdiction_id,
+            {"id": liaison.pk, "department_id": liaison.department_id, "valid_to": valid_to},
+            liaison,
+        )
     return liaison
 
 
 # --- API tokens ------------------------------------------------------------------------------
 
-TOKEN_PREFIX = "sg_"
+TOKEN_PREFIX = "sg_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_secret(secret: str) -> str:
@@ -352,7 +480,12 @@ def hash_secret(secret: str) -> str:
 
 
 def token_create(
-    *, actor, department: Department, name: str, roles: set[str], expires_at: dt.datetime,
+    *,
+    actor,
+    department: Department,
+    name: str,
+    roles: set[str],
+    expires_at: dt.datetime,
     rate_limit_per_minute: int | None = None,
 ) -> tuple[ApiToken, str]:
     """Issue a system client's token (签发令牌); the plain token is returned once, never stored."""
@@ -368,8 +501,9 @@ def token_create(
         raise ValidationFailed("bad_role", f"角色无效：{', '.join(sorted(bad))}", "roles")
     for r in roles:
         if department.kind not in ROLE_DEPARTMENT_KINDS[r]:
-            raise ValidationFailed("role_department_mismatch",
-                                   f"角色“{Role(r).label}”与部门类型不符", "roles")
+            raise ValidationFailed(
+                "role_department_mismatch", f"角色“{Role(r).label}”与部门类型不符", "roles"
+            )
     now = timezone.now()
     if expires_at <= now:
         raise ValidationFailed("expired", "过期时间须晚于当前时间", "expires_at")
@@ -379,9 +513,14 @@ def token_create(
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         tok = ApiToken.objects.create(
-            jurisdiction_id=department.jurisdiction_id, department=department, name=name,
-            prefix=prefix, secret_hash=hash_secret(secret), roles=sorted(roles),
-            expires_at=expires_at, created_by=actor if getattr(actor, "kind", None) == "user" else None,
+            jurisdiction_id=department.jurisdiction_id,
+            department=department,
+            name=name,
+            prefix=prefix,
+            secret_hash=hash_secret(secret),
+            roles=sorted(roles),
+            expires_at=expires_at,
+            created_by=actor if getattr(actor, "kind", None) == "user" else None,
             rate_limit_per_minute=rate_limit_per_minute,
         )
         audit_record(actor=actor, action="org.token.create", obj=tok, after=snapshot(tok))
@@ -397,6 +536,54 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
             raise Conflict("already_revoked", "该令牌已吊销")
         tok.revoked_at = timezone.now()
         tok.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="org.token.revoke", obj=tok,
-                     before={"revoked_at": None}, after={"revoked_at": tok.revoked_at})
+        audit_record(
+            actor=actor,
+            action="org.token.revoke",
+            obj=tok,
+            before={"revoked_at": None},
+            after={"revoked_at": tok.revoked_at},
+        )
     return tok
+
+
+# --- login lockouts (django-axes) ------------------------------------------------------------
+
+
+def lockout_reset(*, actor, user: User) -> int:
+    """Unlock an account locked by repeated login failures (解除登录锁定); audited."""
+    from axes.models import AccessAttempt
+
+    _require(actor, Perm.LOCKOUT_MANAGE, user.jurisdiction_id)
+    with transaction.atomic():
+        rows = list(
+            AccessAttempt.objects.filter(username=user.username).values_list(
+                "ip_address", "failures_since_start"
+            )
+        )
+        if not rows:
+            raise Conflict("not_locked", "该账号没有登录失败记录", "username")
+        AccessAttempt.objects.filter(username=user.username).delete()
+        audit_record(
+            actor=actor,
+            action="org.lockout.reset",
+            obj=user,
+            jurisdiction_id=user.jurisdiction_id,
+            before={"attempts": [{"ip": ip, "failures": n} for ip, n in rows]},
+            after={"attempts": []},
+        )
+    return len(rows)
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+
+def personal_data_unmask(*, actor, object_type: str, object_ids: list, fields: list[str]) -> None:
+    """Record that an actor with the unmask right viewed personal data in full (查看完整信息)."""
+    if not actor.can(Perm.UNMASK):
+        raise PermissionDenied("forbidden_unmask", "无权查看完整的个人信息", "unmask")
+    audit_record(
+        actor=actor,
+        action="personal.unmask",
+        obj=(object_type, ",".join(map(str, object_ids))[:64]),
+        after={"ids": list(object_ids)[:500], "fields": fields},
+    )
