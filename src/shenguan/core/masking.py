@@ -31,8 +31,41 @@ def mask_name(value: str | None) -> str:
     if not value:
         return ""
     v = str(value).strip()
-    if len(v) == 1:
+    if len(v) <= 1:
         return v
     if len(v) == 2:
         return v[0] + "*"
     return v[0] + "*" * (len(v) - 2) + v[-1]
+
+
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "name": mask_name}
+
+
+def can_unmask(actor) -> bool:
+    """Whether the actor holds the right to see personal data in full (Perm.UNMASK)."""
+    from shenguan.org.roles import Perm
+
+    return bool(
+        actor is not None and getattr(actor, "is_authenticated", False) and actor.can(Perm.UNMASK)
+    )
+
+
+def masked(value: str | None, kind: str) -> str:
+    """The masked form of a value of a kind: 'id_number', 'phone' or 'name'."""
+    return MASKERS[kind](value)
+
+
+def personal_value(*, actor, value: str | None, kind: str, obj=None, field: str = "") -> str:
+    """Personal data for display (个人信息展示): in full, with an audit event
+    (personal.unmask), if the actor holds the unmask right; masked otherwise."""
+    if not value:
+        return ""
+    if not can_unmask(actor):
+        return masked(value, kind)
+    from django.db import transaction
+
+    from shenguan.audit.services import audit_record
+
+    with transaction.atomic():
+        audit_record(actor=actor, action="personal.unmask", obj=obj, after={"field": field or kind})
+    return str(value)
