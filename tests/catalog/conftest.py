@@ -56,3 +56,31 @@ def full_memo_content():
 
 
 D = dt.date
+
+
+@dataclass
+class Yiyang:
+    """益阳高新技术产业开发区 (430971) with the departments of 003's attachment."""
+
+    j: object
+    depts: dict
+    head: object
+    liaison: object
+    reg_liaison: object
+
+
+@pytest.fixture
+def yiyang(db):
+    from shenguan.catalog.seed003 import DEPARTMENTS
+
+    j = factories.jurisdiction(
+        "430971", "益阳高新技术产业开发区", level="zone", profile_code="yiyang-2023"
+    )
+    depts = {}
+    for k, name in DEPARTMENTS.items():
+        kind = DepartmentKind.BUREAU if k == "bureau" else DepartmentKind.REGULATOR
+        depts[k] = factories.department(j, kind, name)
+    head = factories.user(depts["bureau"], Role.BUREAU_HEAD, username="yy_head")
+    liaison = factories.user(depts["bureau"], Role.BUREAU_LIAISON, username="yy_liaison")
+    reg_liaison = factories.user(depts["social"], Role.REGULATOR_LIAISON, username="yy_social")
+    return Yiyang(j, depts, head, liaison, reg_liaison)

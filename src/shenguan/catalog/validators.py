@@ -119,8 +119,8 @@ def parse_date(value, field: str, label: str, *, required: bool = False) -> dt.d
 
 def _choice_by_label(choices, aliases: dict[str, str]):
     table = {normalize_text(label).replace(" ", ""): value for value, label in choices.choices}
-    table.update({normalize_text(k).replace(" ", ""): v for k, v in aliases.items()})
-    table.update({value: value for value in choices.values})
+    table.update({normalize_text(k).replace(" ", ""): str(v) for k, v in aliases.items()})
+    table.update({str(value): str(value) for value in choices.values})
     return table
 
 
@@ -182,7 +182,7 @@ def parse_power_type(value, field: str = "power_type") -> str:
     """A power type by label (行政许可 / 其他行政权力 / 公共服务); empty means 行政许可."""
     v = normalize_text(value).replace(" ", "")
     if not v:
-        return PowerType.LICENSING
+        return str(PowerType.LICENSING)
     if v in _POWER:
         return _POWER[v]
     raise ValidationFailed(
@@ -194,7 +194,7 @@ def parse_push_method(value, field: str = "push_method") -> str:
     """A push method by label; empty means platform push."""
     v = normalize_text(value).replace(" ", "")
     if not v:
-        return PushMethod.PLATFORM
+        return str(PushMethod.PLATFORM)
     if v in _PUSH:
         return _PUSH[v]
     raise ValidationFailed(

@@ -1,0 +1,1223 @@
+"""Import of the linkage list, licensing items and supervision items from xlsx or csv (清单导入).
+
+Real spreadsheets have title rows, repeated header rows (003's attachment repeats its header on
+every page), merged cells, full-width characters and stray spaces. Every import first validates
+the whole file and reports every problem with its row and column; nothing is written unless every
+row passes (a dry run never writes). The linkage import streams: pass 1 parses and validates rows
+into a temporary spool, pass 2 bulk-inserts from it, so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from shenguan.audit.services import audit_record
+from shenguan.core.errors import DomainError, ErrorList, ValidationFailed
+from shenguan.core.text import normalize_text
+from shenguan.org.models import Department, Division, Jurisdiction
+from shenguan.org.roles import DepartmentKind
+
+from . import services
+from .handling import live_entries_q
+from .models import (
+    ChangeKind,
+    DepartmentAlias,
+    LicensingItem,
+    LinkageEntry,
+    LinkageEntrySupervision,
+    SupervisionItem,
+    TransferRecord,
+    TransferStatus,
+)
+from .tabular import SheetRow, iter_rows
+from .validators import (
+    clean_days,
+    clean_item_code,
+    clean_supervision_code,
+    parse_date,
+    parse_flag,
+    parse_power_type,
+    parse_push_method,
+    parse_stages,
+    parse_transfer_status,
+)
+
+CHUNK = 2000
+
+
+def key(value) -> str:
+    """A comparison key for names: NFKC (full-width → half-width), no whitespace."""
+    return normalize_text(value).replace(" ", "")
+
+
+def clean_name_text(value) -> str:
+    """A name as given, whitespace collapsed (full-width punctuation of Chinese text is kept)."""
+    return " ".join(str(value or "").replace("\u3000", " ").split())
+
+
+# --- column layouts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a layout: key, the title written on export, accepted titles, required."""
+
+    key: str
+    title: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+LINKAGE_COLUMNS: tuple[Column, ...] = (
+    Column("seq", "序号", ("编号",)),
+    Column("approval_department", "行政审批部门", ("审批部门", "行政审批部门名称"), True),
+    Column("item", "审批事项", ("审批事项名称", "行政审批事项", "事项名称"), True),
+    Column("regulator", "行业主管部门", ("监管部门", "行业监管部门", "主管部门"), True),
+    Column("sup_codes", "监管事项编码", ("监管编码",), True),
+    Column("sup_names", "监管事项名称", ("监管事项",), True),
+    # the extra columns of 002 §9
+    Column("item_code", "审批事项编码", ("事项编码",)),
+    Column("power_type", "权力类型", ()),
+    Column("approval_division", "审批科室", ("审批科(股)室", "审批股室", "审批部门科室")),
+    Column(
+        "regulator_division", "监管科室", ("监管科(股)室", "监管股室", "监管部门科室", "责任科室")
+    ),
+    Column("responsible_person", "责任人", ("具体责任人员", "责任人员", "联系人")),
+    Column("contact_phone", "联系电话", ("联系方式",)),
+    Column("stages", "互动环节", ()),
+    Column("approval_duties", "审批职责", ("审批部门职责",)),
+    Column("supervision_duties", "监管职责", ("监管部门职责", "行业主管部门职责")),
+    Column("push_method", "信息推送方式", ("推送方式",)),
+    Column("note", "备注", ()),
+)
+
+ITEM_COLUMNS: tuple[Column, ...] = (
+    Column("code", "事项编码", ("审批事项编码",)),
+    Column("name", "事项名称", ("审批事项", "审批事项名称", "行政许可事项名称"), True),
+    Column("power_type", "权力类型", ()),
+    Column("original_department", "原审批部门", ("实施部门", "原实施部门", "主管部门"), True),
+    Column("statutory_days", "法定时限（工作日）", ("法定时限", "法定办结时限")),
+    Column("promised_days", "承诺时限（工作日）", ("承诺时限", "承诺办结时限")),
+    Column("needs_site_inspection", "现场勘察", ("现场勘验",)),
+    Column("needs_expert_review", "专家评审", ()),
+    Column("needs_hearing", "论证听证", ("听证论证",)),
+    Column("needs_public_notice", "公示", ()),
+    Column("regulator_issues_certificate", "监管部门配发证照", ("监管部门发证",)),
+    Column("commitment_allowed", "告知承诺", ("可告知承诺",)),
+    Column("accept_with_gaps_allowed", "容缺受理", ("可容缺受理",)),
+    Column("main_code", "主项编码", ()),
+    Column("main_name", "主项名称", ("所属主项",)),
+    Column("transfer_status", "划转状态", ()),
+    Column("effective_on", "生效日期", ("划转日期",)),
+    Column("batch_name", "批次", ("划转批次",)),
+    Column("planned_on", "计划划转日期", ()),
+    Column("reason", "暂不划转原因", ("原因",)),
+    Column("hall_window", "大厅窗口", ("进驻窗口",)),
+    Column("note", "备注", ()),
+)
+
+SUPERVISION_COLUMNS: tuple[Column, ...] = (
+    Column("code", "监管事项编码", ("编码",), True),
+    Column("name", "监管事项名称", ("名称",), True),
+    Column("regulator", "监管部门", ("行业主管部门", "主管部门"), True),
+    Column("division", "监管科室", ("科室", "责任科室")),
+)
+
+
+def _header_key(text: str) -> str:
+    t = key(text).replace("*", "").replace("(必填)", "").replace("（必填）", "")
+    return t
+
+
+def _alias_table(columns: tuple[Column, ...]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for c in columns:
+        for a in (c.title, *c.aliases):
+            table[_header_key(a)] = c.key
+    return table
+
+
+@dataclass
+class Problem:
+    """One problem found in a file: row, column title, stable code and a Chinese message."""
+
+    row: int
+    column: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did (导入结果)."""
+
+    kind: str
+    dry_run: bool
+    header_row: int | None = None
+    rows_read: int = 0
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+    batch: str = ""
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "header_row": self.header_row,
+            "rows_read": self.rows_read,
+            "records": self.records,
+            "problems": [p.as_dict() for p in self.problems],
+            "created": dict(self.created),
+            "batch": self.batch,
+            "sha256": self.sha256,
+        }
+
+
+class _Sheet:
+    """Finds the header, skips title rows and repeated headers, reports misplaced headers."""
+
+    def __init__(self, rows: Iterator[SheetRow], columns: tuple[Column, ...], report: ImportReport):
+        self.rows = rows
+        self.columns = columns
+        self.by_key = {c.key: c for c in columns}
+        self.aliases = _alias_table(columns)
+        self.report = report
+        self.mapping: dict[int, str] | None = None  # column index -> key
+        self.titles: dict[str, str] = {}  # key -> title as written in the file
+        self.last_was_header = False
+
+    def _hits(self, cells) -> dict[int, str]:
+        out = {}
+        for i, c in enumerate(cells):
+            k = self.aliases.get(_header_key(c)) if c else None
+            if k is not None:
+                out[i] = k
+        return out
+
+    def problem(self, row: int, column_key: str | None, code: str, message: str) -> None:
+        col = self.titles.get(column_key or "", "") or (
+            self.by_key[column_key].title if column_key in self.by_key else ""
+        )
+        where = f"第{row}行" + (f"“{col}”" if col else "")
+        self.report.problems.append(Problem(row, col, code, f"{where}：{message}"))
+
+    def data_rows(self) -> Iterator[tuple[SheetRow, dict[str, str], set[str]]]:
+        """(row, {key: text}, keys filled from a merged range) for every data row."""
+        for row in self.rows:
+            cells = row.cells
+            if not any(str(c).strip() for c in cells):
+                continue
+            hits = self._hits(cells)
+            distinct = set(hits.values())
+            if self.mapping is None:
+                if len(distinct) >= 3:
+                    self._set_header(row, cells, hits)
+                    if self.report.problems:
+                        return
+                continue
+            if len(distinct) >= 3:
+                if hits == self.mapping and not row.merged:
+                    self.last_was_header = True  # a repeated header (003 repeats it per page)
+                else:
+                    self.problem(
+                        row.number,
+                        None,
+                        "misplaced_header",
+                        f"重复的表头与第{self.report.header_row}行的表头不一致（列的位置不同或位于"
+                        "合并单元格中间），请删除或改正该行",
+                    )
+                    self.last_was_header = True
+                continue
+            values = {}
+            merged = set()
+            for i, k in self.mapping.items():
+                v = cells[i] if i < len(cells) else ""
+                values[k] = "" if v is None else str(v)
+                if i in row.merged:
+                    merged.add(k)
+            if self._is_note(values, cells):
+                continue
+            yield row, values, merged
+            self.last_was_header = False
+        if self.mapping is None:
+            titles = "、".join(c.title for c in self.columns if c.required)
+            self.report.problems.append(
+                Problem(0, "", "header_not_found", f"未找到表头：文件中须有包含“{titles}”的表头行")
+            )
+
+    def _set_header(self, row: SheetRow, cells, hits: dict[int, str]) -> None:
+        self.report.header_row = row.number
+        seen: dict[str, int] = {}
+        for i, k in hits.items():
+            if k in seen:
+                self.report.problems.append(
+                    Problem(
+                        row.number,
+                        str(cells[i]),
+                        "duplicate_column",
+                        f"第{row.number}行表头：列“{cells[i]}”与第{seen[k] + 1}列重复",
+                    )
+                )
+            seen[k] = i
+            self.titles[k] = normalize_text(cells[i])
+        for c in self.columns:
+            if c.required and c.key not in seen:
+                self.report.problems.append(
+                    Problem(
+                        row.number,
+                        c.title,
+                        "missing_column",
+                        f"第{row.number}行表头：缺少必填列“{c.title}”",
+                    )
+                )
+        self.mapping = hits
+        self.last_was_header = True
+
+    @staticmethod
+    def _is_note(values: dict[str, str], cells) -> bool:
+        """A trailing remark row such as '注：…' or '备注：…' in the first cell only."""
+        filled = [str(c).strip() for c in cells if str(c).strip()]
+        return (
+            len(filled) == 1 and re.match(r"^(注|备注|说明|填表说明)[:：]", filled[0]) is not None
+        )
+
+
+# --- splitting multi-value cells ---------------------------------------------------------------
+
+_CODE_SPLIT = re.compile(r"[\s,，、;；/|]+")
+_NUMBERED = re.compile(r"(?:^|(?<=\s)|(?<=[。；;,，]))[(（]?(\d{1,2})[)）]?\s*[、.．:：]\s*")
+
+
+def split_codes(text: str) -> list[str]:
+    """Codes in one cell, separated by spaces, new lines, commas or 、 (full-width made half)."""
+    return [c for c in _CODE_SPLIT.split(normalize_text(text)) if c] if text else []
+
+
+def split_names(text: str, expected: int = 1) -> list[str]:
+    """Names in one cell: numbered "1、… 2、…" (or 1. / (1)), else one per line when several are
+    expected, else the whole cell."""
+    raw = str(text or "").replace("\u3000", " ").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not raw:
+        return []
+    matches = list(_NUMBERED.finditer(raw))
+    numbers = [int(m.group(1)) for m in matches]
+    if (
+        matches
+        and matches[0].start() == 0
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    ):
+        parts = []
+        for i, m in enumerate(matches):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(raw)
+            parts.append(clean_name_text(raw[m.end() : end]))
+        return [p for p in parts if p]
+    lines = [clean_name_text(x) for x in raw.split("\n") if x.strip()]
+    if expected > 1 and len(lines) == expected:
+        return lines
+    return [clean_name_text(raw)]
+
+
+def _name_key(name: str) -> str:
+    """Names compared without whitespace, full-width forms or trailing punctuation."""
+    return key(name).rstrip("。.;；")
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+class _Refs:
+    """Departments, divisions, items and supervision items of a jurisdiction, by key."""
+
+    def __init__(self, jurisdiction_id: int):
+        self.jid = jurisdiction_id
+        self.depts: dict[str, int] = {}
+        self.dept_kind: dict[int, str] = {}
+        self.dept_name: dict[int, str] = {}
+        for d in Department.objects.filter(jurisdiction_id=jurisdiction_id, active=True):
+            self.dept_kind[d.pk] = d.kind
+            self.dept_name[d.pk] = d.name
+            for n in (d.name, d.short_name):
+                if n:
+                    self.depts.setdefault(key(n), d.pk)
+        for a in DepartmentAlias.objects.filter(jurisdiction_id=jurisdiction_id):
+            self.depts[key(a.alias)] = a.department_id
+        self.divisions = {
+            (dv.department_id, key(dv.name)): dv.pk
+            for dv in Division.objects.filter(jurisdiction_id=jurisdiction_id, active=True)
+        }
+
+    def dept(self, text: str) -> int | None:
+        k = key(text)
+        if k in self.depts:
+            return self.depts[k]
+        # "区经济合作局(政务管理服务局)" may be registered under either of its names
+        m = re.fullmatch(r"(.+?)\((.+)\)", k)
+        if m:
+            return self.depts.get(m.group(1)) or self.depts.get(m.group(2))
+        return None
+
+
+def _items_index(jurisdiction_id: int):
+    by_code: dict[str, int] = {}
+    by_name: dict[str, list[int]] = {}
+    for pk, code, name in LicensingItem.objects.filter(
+        jurisdiction_id=jurisdiction_id, active=True
+    ).values_list("pk", "code", "name"):
+        if code:
+            by_code[code] = pk
+        by_name.setdefault(key(name), []).append(pk)
+    return by_code, by_name
+
+
+def _sheet_rows(source, filename: str, report: ImportReport) -> Iterator[SheetRow]:
+    h = hashlib.sha256()
+    source.seek(0)
+    while True:
+        chunk = source.read(1 << 20)
+        if not chunk:
+            break
+        h.update(chunk if isinstance(chunk, bytes) else chunk.encode())
+    report.sha256 = h.hexdigest()
+    source.seek(0)
+    return iter_rows(source, filename)
+
+
+# --- the linkage list ------------------------------------------------------------------------
+
+
+@dataclass
+class _Record:
+    row: int
+    values: dict[str, str]
+    segments: list[tuple[int, str, str]]  # (row, codes text, names text)
+
+
+def linkage_import(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    source,
+    filename: str = "",
+    dry_run: bool = True,
+    mode: str = "append",
+    valid_from: dt.date | None = None,
+    create_missing_items: bool = True,
+    notify: bool = True,
+) -> ImportReport:
+    """Import the linkage list (导入审管联动事项清单) in 003's layout plus 002 §9's columns.
+
+    mode "append" adds entries; "replace" also ends every live entry on `valid_from`. Missing
+    approval items are created (original department = the regulator of the row; recorded as
+    transferred on `valid_from` when the approval department is the bureau) unless
+    `create_missing_items` is False. Raises ErrorList (nothing written) when a row fails;
+    a dry run returns the report without writing.
+    """
+    services._require_manage(actor, jurisdiction.pk)
+    if mode not in ("append", "replace"):
+        raise ValidationFailed("bad_mode", "导入方式须为 append（追加）或 replace（替换）", "mode")
+    valid_from = valid_from or timezone.localdate()
+    report = ImportReport(kind="linkage", dry_run=dry_run)
+    refs = _Refs(jurisdiction.pk)
+    items_by_code, items_by_name = _items_index(jurisdiction.pk)
+    sups: dict[str, tuple[int | None, str, int, int | None, int]] = {
+        code: (pk, _name_key(name), reg, div, 0)
+        for pk, code, name, reg, div in SupervisionItem.objects.filter(
+            jurisdiction_id=jurisdiction.pk
+        ).values_list("pk", "code", "name", "regulator_id", "division_id")
+    }
+    new_sups: dict[str, tuple[str, int, int | None]] = {}  # code -> (name, regulator, division)
+    new_items: dict[
+        str, tuple[str, str, int, str, int]
+    ] = {}  # key -> (name, code, dept, power, a_dept)
+    existing = set()
+    if mode == "append":
+        for e in (
+            LinkageEntry.objects.filter(jurisdiction=jurisdiction)
+            .filter(live_entries_q(valid_from))
+            .prefetch_related("links__supervision_item")
+        ):
+            codes = tuple(sorted(link.supervision_item.code for link in e.links.all()))
+            existing.add((e.item_id, e.regulator_id, codes))
+    seen: dict[tuple, int] = {}
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
+    sheet = _Sheet(_sheet_rows(source, filename, report), LINKAGE_COLUMNS, report)
+
+    def finalize(rec: _Record) -> None:
+        rec_problems_before = len(report.problems)
+        v = rec.values
+        p = sheet.problem
+        seq = None
+        seq_text = normalize_text(v.get("seq", ""))
+        if seq_text:
+            if re.fullmatch(r"\d{1,7}", seq_text):
+                seq = int(seq_text)
+            else:
+                p(rec.row, "seq", "bad_seq", f"序号“{seq_text}”须为正整数")
+        a_text, r_text = v.get("approval_department", ""), v.get("regulator", "")
+        a_dept = refs.dept(a_text) if key(a_text) else None
+        if not key(a_text):
+            p(rec.row, "approval_department", "required", "行政审批部门不能为空")
+        elif a_dept is None:
+            p(
+                rec.row,
+                "approval_department",
+                "unknown_department",
+                f"部门“{clean_name_text(a_text)}”不存在：请先建立该部门或登记部门别名",
+            )
+        reg = refs.dept(r_text) if key(r_text) else None
+        if not key(r_text):
+            p(rec.row, "regulator", "required", "行业主管部门不能为空")
+        elif reg is None:
+            p(
+                rec.row,
+                "regulator",
+                "unknown_department",
+                f"部门“{clean_name_text(r_text)}”不存在：请先建立该部门或登记部门别名",
+            )
+        elif refs.dept_kind.get(reg) == DepartmentKind.BUREAU:
+            p(rec.row, "regulator", "regulator_is_bureau", "行业主管部门不能是行政审批局")
+        a_div = r_div = None
+        for col, dept, label in (
+            ("approval_division", a_dept, "审批科室"),
+            ("regulator_division", reg, "监管科室"),
+        ):
+            t = key(v.get(col, ""))
+            if t and dept is not None:
+                dv = refs.divisions.get((dept, t))
+                if dv is None:
+                    p(
+                        rec.row,
+                        col,
+                        "unknown_division",
+                        f"{label}“{clean_name_text(v.get(col))}”不属于{refs.dept_name[dept]}",
+                    )
+                if col == "approval_division":
+                    a_div = dv
+                else:
+                    r_div = dv
+        # the approval item
+        item_name = clean_name_text(v.get("item", ""))
+        item_ref: int | str | None = None
+        code = ""
+        try:
+            code = clean_item_code(v.get("item_code", ""))
+        except DomainError as exc:
+            p(rec.row, "item_code", exc.code, exc.message)
+        if not item_name and not code:
+            p(rec.row, "item", "required", "审批事项不能为空")
+        elif code and code in items_by_code:
+            item_ref = items_by_code[code]
+        else:
+            ids = items_by_name.get(key(item_name), [])
+            if len(ids) == 1 and not code:
+                item_ref = ids[0]
+            elif len(ids) > 1 and not code:
+                p(
+                    rec.row,
+                    "item",
+                    "ambiguous_item",
+                    f"审批事项“{item_name}”在目录中有{len(ids)}项同名，请填写审批事项编码",
+                )
+            elif key(item_name) in new_items or create_missing_items:
+                if not item_name:
+                    p(rec.row, "item", "required", "审批事项不能为空")
+                item_ref = key(item_name)
+            else:
+                p(rec.row, "item", "unknown_item", f"审批事项“{item_name}”不在事项目录中")
+        try:
+            power = parse_power_type(v.get("power_type", ""))
+        except DomainError as exc:
+            p(rec.row, "power_type", exc.code, exc.message)
+            power = ""
+        try:
+            stages = tuple(parse_stages(v.get("stages", "")))
+        except DomainError as exc:
+            p(rec.row, "stages", exc.code, exc.message)
+            stages = ()
+        try:
+            push = parse_push_method(v.get("push_method", ""))
+        except DomainError as exc:
+            p(rec.row, "push_method", exc.code, exc.message)
+            push = ""
+        phone = ""
+        try:
+            phone = services.clean_phone(normalize_text(v.get("contact_phone", "")), required=False)
+        except DomainError as exc:
+            p(rec.row, "contact_phone", exc.code, exc.message)
+        person = clean_name_text(v.get("responsible_person", ""))[:50]
+        # supervision items: codes and names, possibly over several rows
+        codes: list[str] = []
+        for seg_row, codes_text, names_text in rec.segments:
+            seg_codes = split_codes(codes_text)
+            seg_names = split_names(names_text, len(seg_codes))
+            if not seg_codes:
+                p(seg_row, "sup_codes", "required", "监管事项编码不能为空")
+                continue
+            if len(seg_names) != len(seg_codes):
+                p(
+                    seg_row,
+                    "sup_names",
+                    "count_mismatch",
+                    f"监管事项编码有{len(seg_codes)}个，名称有{len(seg_names)}个，须一一对应",
+                )
+            for i, raw_code in enumerate(seg_codes):
+                try:
+                    c = clean_supervision_code(raw_code)
+                except DomainError as exc:
+                    p(seg_row, "sup_codes", exc.code, exc.message)
+                    continue
+                if c in codes:
+                    p(seg_row, "sup_codes", "duplicate_code", f"监管事项编码 {c} 在本条中重复")
+                    continue
+                codes.append(c)
+                name = seg_names[i] if i < len(seg_names) else ""
+                if name and len(name) > 500:
+                    p(seg_row, "sup_names", "too_long", "监管事项名称不得超过500个字符")
+                known = sups.get(c)
+                if known is not None:
+                    _pk, nkey, kreg, _kdiv, first_row = known
+                    if name and nkey != _name_key(name):
+                        where = f"第{first_row}行" if first_row else "已登记的监管事项"
+                        p(
+                            seg_row,
+                            "sup_names",
+                            "name_mismatch",
+                            f"监管事项编码 {c} 的名称与{where}不一致",
+                        )
+                    if reg is not None and kreg != reg:
+                        p(
+                            seg_row,
+                            "sup_codes",
+                            "regulator_mismatch",
+                            f"监管事项编码 {c} 属于{refs.dept_name.get(kreg, '其他部门')}，"
+                            "与本行行业主管部门不一致",
+                        )
+                elif reg is not None and name:
+                    sups[c] = (None, _name_key(name), reg, r_div, seg_row)
+                    new_sups[c] = (name, reg, r_div)
+        if len(report.problems) > rec_problems_before:
+            return
+        sig = (item_ref, reg, tuple(sorted(codes)))
+        if sig in seen:
+            p(
+                rec.row,
+                "item",
+                "duplicate_row",
+                f"与第{seen[sig]}行重复（同一审批事项、部门与监管事项）",
+            )
+            return
+        if isinstance(item_ref, int) and sig in existing:
+            p(
+                rec.row,
+                "item",
+                "duplicate_entry",
+                "清单中已有相同的联动事项（同一审批事项、部门与监管事项）",
+            )
+            return
+        seen[sig] = rec.row
+        if isinstance(item_ref, str) and item_ref not in new_items:
+            new_items[item_ref] = (item_name[:200], code, reg, power, a_dept)
+        report.records += 1
+        marshal.dump(
+            (
+                seq,
+                item_ref,
+                a_dept,
+                a_div,
+                reg,
+                r_div,
+                tuple(codes),
+                person,
+                phone,
+                power,
+                stages,
+                clean_multiline(v.get("approval_duties", "")),
+                clean_multiline(v.get("supervision_duties", "")),
+                push,
+                clean_name_text(v.get("note", ""))[:500],
+                rec.row,
+            ),
+            spool,
+        )
+
+    current: _Record | None = None
+    for row, values, merged in sheet.data_rows():
+        report.rows_read += 1
+        item_empty = not key(values.get("item", "")) or "item" in merged
+        seq_empty = not key(values.get("seq", "")) or "seq" in merged
+        has_sup = key(values.get("sup_codes", "")) or key(values.get("sup_names", ""))
+        if (
+            item_empty
+            and seq_empty
+            and has_sup
+            and current is not None
+            and not sheet.last_was_header
+        ):
+            current.segments.append(
+                (row.number, values.get("sup_codes", ""), values.get("sup_names", ""))
+            )
+            continue
+        if item_empty and seq_empty and has_sup and sheet.last_was_header and current is not None:
+            sheet.problem(
+                row.number,
+                "item",
+                "continuation_after_header",
+                "审批事项为空（续行不能紧跟在表头之后）",
+            )
+            continue
+        if current is not None:
+            finalize(current)
+        current = _Record(
+            row.number,
+            values,
+            [(row.number, values.get("sup_codes", ""), values.get("sup_names", ""))],
+        )
+    if current is not None:
+        finalize(current)
+    if report.header_row is not None and report.records == 0 and not report.problems:
+        report.problems.append(Problem(report.header_row, "", "no_rows", "表头下没有数据行"))
+    if report.problems:
+        spool.close()
+        if dry_run:
+            return report
+        raise ErrorList(
+            [p.as_dict() for p in report.problems],
+            f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
+        )
+    report.created = {
+        "entries": report.records,
+        "items": len(new_items),
+        "supervision_items": len(new_sups),
+        "retired_entries": 0,
+    }
+    if dry_run:
+        spool.close()
+        return report
+    report.batch = uuid.uuid4().hex[:12]
+    try:
+        _linkage_write(
+            actor,
+            jurisdiction,
+            spool,
+            report,
+            new_items,
+            new_sups,
+            mode,
+            valid_from,
+            notify,
+            filename,
+        )
+    finally:
+        spool.close()
+    return report
+
+
+def clean_multiline(value) -> str:
+    """Multi-line text with each line trimmed."""
+    lines = [" ".join(x.split()) for x in str(value or "").splitlines()]
+    return "\n".join(x for x in lines if x)[:5000]
+
+
+def _read_spool(spool) -> Iterator[tuple]:
+    spool.seek(0)
+    while True:
+        try:
+            yield marshal.load(spool)  # noqa: S302  (our own spool file)
+        except EOFError:
+            return
+
+
+def _linkage_write(
+    actor, jurisdiction, spool, report, new_items, new_sups, mode, valid_from, notify, filename
+) -> None:
+    jid = jurisdiction.pk
+    user_id = actor.pk if actor is not None and getattr(actor, "kind", "") == "user" else None
+    now = timezone.now()
+    with transaction.atomic():
+        retired_regs: list[int] = []
+        if mode == "replace":
+            live = LinkageEntry.objects.filter(jurisdiction_id=jid).filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)
+            )
+            retired_regs = list(live.values_list("regulator_id", flat=True).distinct())
+            report.created["retired_entries"] = live.update(valid_to=valid_from)
+        sup_ids = dict(
+            SupervisionItem.objects.filter(jurisdiction_id=jid).values_list("code", "pk")
+        )
+        objs = [
+            SupervisionItem(
+                jurisdiction_id=jid,
+                code=c,
+                name=n[:500],
+                regulator_id=r,
+                division_id=d,
+                created_at=now,
+                updated_at=now,
+            )
+            for c, (n, r, d) in new_sups.items()
+        ]
+        for o in SupervisionItem.objects.bulk_create(objs, batch_size=CHUNK):
+            sup_ids[o.code] = o.pk
+        item_ids: dict[str, int] = {}
+        new_objs = [
+            LicensingItem(
+                jurisdiction_id=jid,
+                code=code,
+                name=name,
+                original_department_id=dept,
+                power_type=power or "licensing",
+                created_at=now,
+                updated_at=now,
+            )
+            for _k, (name, code, dept, power, _a) in new_items.items()
+        ]
+        created_items = LicensingItem.objects.bulk_create(new_objs, batch_size=CHUNK)
+        for k, obj in zip(new_items, created_items, strict=True):
+            item_ids[k] = obj.pk
+        # new items approved by the bureau on the list are recorded as transferred
+        bureau_kinds = {
+            pk
+            for pk, kind in Department.objects.filter(jurisdiction_id=jid).values_list("pk", "kind")
+            if kind == DepartmentKind.BUREAU
+        }
+        recs = [
+            TransferRecord(
+                jurisdiction_id=jid,
+                item_id=item_ids[k],
+                status=TransferStatus.TRANSFERRED,
+                effective_on=valid_from,
+                receiving_department_id=a_dept,
+                note=f"随审管联动事项清单导入登记（批次{report.batch}）",
+                recorded_by_id=user_id,
+                recorded_at=now,
+            )
+            for k, (_n, _c, _d, _p, a_dept) in new_items.items()
+            if a_dept in bureau_kinds
+        ]
+        for rec in TransferRecord.objects.bulk_create(recs, batch_size=CHUNK):
+            LicensingItem.objects.filter(pk=rec.item_id).update(
+                transfer_status=rec.status,
+                transfer_effective_on=rec.effective_on,
+                current_transfer_id=rec.pk,
+            )
+        next_seq = (
+            LinkageEntry.objects.filter(jurisdiction_id=jid, valid_to__isnull=True).aggregate(
+                m=Max("seq")
+            )["m"]
+            or 0
+        ) + 1
+        regulators: set[int] = set(retired_regs)
+        batch: list[tuple] = []
+
+        def flush(batch):
+            nonlocal next_seq
+            entries = []
+            for (
+                seq,
+                item_ref,
+                a_dept,
+                a_div,
+                reg,
+                r_div,
+                _codes,
+                person,
+                phone,
+                power,
+                stages,
+                a_duties,
+                s_duties,
+                push,
+                note,
+                _row,
+            ) in batch:
+                if seq is None:
+                    seq = next_seq
+                    next_seq += 1
+                entries.append(
+                    LinkageEntry(
+                        jurisdiction_id=jid,
+                        seq=seq,
+                        item_id=item_ref if isinstance(item_ref, int) else item_ids[item_ref],
+                        approval_department_id=a_dept,
+                        approval_division_id=a_div,
+                        regulator_id=reg,
+                        regulator_division_id=r_div,
+                        responsible_person=person,
+                        contact_phone=phone,
+                        power_type=power,
+                        stages=list(stages),
+                        approval_duties=a_duties,
+                        supervision_duties=s_duties,
+                        push_method=push,
+                        note=note,
+                        valid_from=valid_from,
+                        import_batch=report.batch,
+                        created_by_id=user_id,
+                        created_at=now,
+                    )
+                )
+                regulators.add(reg)
+            created = LinkageEntry.objects.bulk_create(entries)
+            links = []
+            for entry, rec in zip(created, batch, strict=True):
+                for pos, c in enumerate(rec[6], start=1):
+                    links.append(
+                        LinkageEntrySupervision(
+                            jurisdiction_id=jid,
+                            entry_id=entry.pk,
+                            supervision_item_id=sup_ids[c],
+                            position=pos,
+                        )
+                    )
+            LinkageEntrySupervision.objects.bulk_create(links)
+
+        for rec in _read_spool(spool):
+            batch.append(rec)
+            if len(batch) >= CHUNK:
+                flush(batch)
+                batch = []
+        if batch:
+            flush(batch)
+        reg_ids = services._regulator_ids(regulators)
+        if notify:
+            services._notice(
+                actor=actor,
+                jurisdiction_id=jid,
+                kind=ChangeKind.LIST_IMPORT,
+                summary=f"导入审管联动事项清单{report.records}条（{filename or '上传文件'}）"
+                + ("，并替换原清单" if mode == "replace" else ""),
+                effective_on=valid_from,
+                department_ids=reg_ids,
+            )
+        audit_record(
+            actor=actor,
+            action="catalog.linkage.import",
+            obj=("catalog.linkageimport", report.batch),
+            jurisdiction_id=jid,
+            after={
+                "file": filename,
+                "sha256": report.sha256,
+                "mode": mode,
+                "valid_from": valid_from,
+                **report.created,
+            },
+        )
+
+
+# --- supervision items -----------------------------------------------------------------------
+
+
+def supervision_import(
+    *, actor, jurisdiction: Jurisdiction, source, filename: str = "", dry_run: bool = True
+) -> ImportReport:
+    """Import supervision items (导入监管事项): new codes are added, known codes updated."""
+    services._require_manage(actor, jurisdiction.pk)
+    report = ImportReport(kind="supervision", dry_run=dry_run)
+    refs = _Refs(jurisdiction.pk)
+    sheet = _Sheet(_sheet_rows(source, filename, report), SUPERVISION_COLUMNS, report)
+    existing = {s.code: s for s in SupervisionItem.objects.filter(jurisdiction=jurisdiction)}
+    rows: list[tuple[int, str, str, int, int | None]] = []
+    first_row: dict[str, int] = {}
+    for row, v, _merged in sheet.data_rows():
+        report.rows_read += 1
+        before = len(report.problems)
+        try:
+            code = clean_supervision_code(v.get("code", ""))
+        except DomainError as exc:
+            sheet.problem(row.number, "code", exc.code, exc.message)
+            code = ""
+        name = clean_name_text(v.get("name", ""))
+        if not name:
+            sheet.problem(row.number, "name", "required", "监管事项名称不能为空")
+        elif len(name) > 500:
+            sheet.problem(row.number, "name", "too_long", "监管事项名称不得超过500个字符")
+        reg = refs.dept(v.get("regulator", "")) if key(v.get("regulator", "")) else None
+        if reg is None:
+            sheet.problem(
+                row.number,
+                "regulator",
+                "unknown_department",
+                f"部门“{clean_name_text(v.get('regulator', ''))}”不存在"
+                if key(v.get("regulator", ""))
+                else "监管部门不能为空",
+            )
+        div = None
+        if key(v.get("division", "")) and reg is not None:
+            div = refs.divisions.get((reg, key(v["division"])))
+            if div is None:
+                sheet.problem(
+                    row.number,
+                    "division",
+                    "unknown_division",
+                    f"监管科室“{clean_name_text(v['division'])}”不属于{refs.dept_name[reg]}",
+                )
+        if code and code in first_row:
+            sheet.problem(
+                row.number,
+                "code",
+                "duplicate_code",
+                f"监管事项编码 {code} 与第{first_row[code]}行重复",
+            )
+        if len(report.problems) == before:
+            first_row[code] = row.number
+            rows.append((row.number, code, name, reg, div))
+    report.records = len(rows)
+    if report.header_row is not None and not rows and not report.problems:
+        report.problems.append(Problem(report.header_row, "", "no_rows", "表头下没有数据行"))
+    if report.problems:
+        if dry_run:
+            return report
+        raise ErrorList(
+            [p.as_dict() for p in report.problems],
+            f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
+        )
+    new = [r for r in rows if r[1] not in existing]
+    changed = [
+        r
+        for r in rows
+        if r[1] in existing
+        and (existing[r[1]].name, existing[r[1]].regulator_id, existing[r[1]].division_id) != r[2:]
+    ]
+    report.created = {"supervision_items": len(new), "updated": len(changed)}
+    if dry_run:
+        return report
+    with transaction.atomic():
+        for _n, code, name, reg, div in new:
+            services.supervision_item_create(
+                actor=actor,
+                jurisdiction=jurisdiction,
+                code=code,
+                name=name,
+                regulator=reg,
+                division=div,
+            )
+        for _n, code, name, reg, div in changed:
+            services.supervision_item_update(
+                actor=actor, supervision_item=existing[code], name=name, regulator=reg, division=div
+            )
+    return report
+
+
+# --- licensing items -------------------------------------------------------------------------
+
+_FLAG_KEYS = (
+    "needs_site_inspection",
+    "needs_expert_review",
+    "needs_hearing",
+    "needs_public_notice",
+    "regulator_issues_certificate",
+    "commitment_allowed",
+    "accept_with_gaps_allowed",
+)
+
+
+def item_import(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    source,
+    filename: str = "",
+    dry_run: bool = True,
+    effective_on: dt.date | None = None,
+) -> ImportReport:
+    """Import licensing items with their transfer status (导入行政许可事项目录): new items are
+    added, known ones (by code, else by name) updated; a changed status adds a dated record."""
+    services._require_manage(actor, jurisdiction.pk)
+    effective_on = effective_on or timezone.localdate()
+    report = ImportReport(kind="items", dry_run=dry_run)
+    refs = _Refs(jurisdiction.pk)
+    by_code, by_name = _items_index(jurisdiction.pk)
+    sheet = _Sheet(_sheet_rows(source, filename, report), ITEM_COLUMNS, report)
+    parsed: list[dict] = []
+    file_codes: dict[str, int] = {}
+    file_names: dict[str, int] = {}
+    for row, v, _merged in sheet.data_rows():
+        report.rows_read += 1
+        before = len(report.problems)
+        p = sheet.problem
+        n = row.number
+        d: dict = {"row": n}
+        try:
+            d["code"] = clean_item_code(v.get("code", ""))
+        except DomainError as exc:
+            p(n, "code", exc.code, exc.message)
+        d["name"] = clean_name_text(v.get("name", ""))[:200]
+        if not d["name"]:
+            p(n, "name", "required", "事项名称不能为空")
+        dept_text = v.get("original_department", "")
+        d["original_department"] = refs.dept(dept_text) if key(dept_text) else None
+        if d["original_department"] is None:
+            p(
+                n,
+                "original_department",
+                "unknown_department",
+                f"部门“{clean_name_text(dept_text)}”不存在"
+                if key(dept_text)
+                else "原审批部门不能为空",
+            )
+        for col, fn in (
+            ("power_type", lambda x: parse_power_type(x)),
+            ("statutory_days", lambda x: clean_days(x, "statutory_days", "法定时限")),
+            ("promised_days", lambda x: clean_days(x, "promised_days", "承诺时限")),
+            ("transfer_status", lambda x: parse_transfer_status(x)),
+            ("effective_on", lambda x: parse_date(x, "effective_on", "生效日期")),
+            ("planned_on", lambda x: parse_date(x, "planned_on", "计划划转日期")),
+        ):
+            try:
+                d[col] = fn(v.get(col, ""))
+            except DomainError as exc:
+                p(n, col, exc.code, exc.message)
+        for col in _FLAG_KEYS:
+            try:
+                d[col] = parse_flag(v.get(col, ""), col, sheet.by_key[col].title)
+            except DomainError as exc:
+                p(n, col, exc.code, exc.message)
+        for col in ("batch_name", "reason", "hall_window", "note"):
+            d[col] = clean_name_text(v.get(col, ""))
+        main_code = normalize_text(v.get("main_code", "")).replace(" ", "")
+        main_name = clean_name_text(v.get("main_name", ""))
+        d["main"] = (main_code, main_name) if (main_code or main_name) else None
+        if d.get("code"):
+            if d["code"] in file_codes:
+                p(n, "code", "duplicate_code", f"事项编码与第{file_codes[d['code']]}行重复")
+            file_codes.setdefault(d["code"], n)
+        elif d["name"]:
+            if key(d["name"]) in file_names:
+                p(n, "name", "duplicate_name", f"事项名称与第{file_names[key(d['name'])]}行重复")
+            file_names.setdefault(key(d["name"]), n)
+        if d.get("transfer_status") == TransferStatus.PLANNED and not (
+            d["batch_name"] or d.get("planned_on")
+        ):
+            p(n, "batch_name", "batch_required", "分批划转须填写批次或计划划转日期")
+        if (
+            d.get("transfer_status") in (TransferStatus.RETAINED, TransferStatus.TAKEN_BACK)
+            and not d["reason"]
+        ):
+            p(n, "reason", "reason_required", "暂不划转或收回须填写原因")
+        if len(report.problems) == before:
+            parsed.append(d)
+    # main items must exist in the catalogue or earlier in the file
+    known_codes = set(by_code) | {d["code"] for d in parsed if d.get("code")}
+    known_names = set(by_name) | {key(d["name"]) for d in parsed}
+    for d in parsed:
+        if d["main"]:
+            mc, mn = d["main"]
+            if (mc and mc not in known_codes) or (not mc and key(mn) not in known_names):
+                sheet.problem(
+                    d["row"],
+                    "main_code" if mc else "main_name",
+                    "unknown_main",
+                    f"主项“{mc or mn}”不在目录或本文件中",
+                )
+    report.records = len(parsed)
+    if report.header_row is not None and not parsed and not report.problems:
+        report.problems.append(Problem(report.header_row, "", "no_rows", "表头下没有数据行"))
+    if report.problems:
+        if dry_run:
+            return report
+        raise ErrorList(
+            [p.as_dict() for p in report.problems],
+            f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
+        )
+    report.created = {
+        "items": sum(1 for d in parsed if not _find_item(d, by_code, by_name)),
+        "updated": sum(1 for d in parsed if _find_item(d, by_code, by_name)),
+    }
+    if dry_run:
+        return report
+    with transaction.atomic():
+        resolved: dict[str, LicensingItem] = {}
+        # main items first, so related items can point at them
+        for d in sorted(parsed, key=lambda d: d["main"] is not None):
+            fields = {
+                k: d[k]
+                for k in (
+                    "name",
+                    "power_type",
+                    "statutory_days",
+                    "promised_days",
+                    "note",
+                    *_FLAG_KEYS,
+                )
+                if k in d
+            }
+            fields["original_department"] = d["original_department"]
+            if d.get("code"):
+                fields["code"] = d["code"]
+            if d["main"]:
+                mc, mn = d["main"]
+                main = (
+                    resolved.get(mc)
+                    or resolved.get(key(mn))
+                    or LicensingItem.objects.filter(
+                        Q(code=mc) if mc else Q(name=mn), jurisdiction=jurisdiction, active=True
+                    ).first()
+                )
+                fields["main_item"] = main
+            pk = _find_item(d, by_code, by_name)
+            if pk:
+                item = services.item_update(
+                    actor=actor,
+                    item=LicensingItem.objects.get(pk=pk),
+                    effective_on=effective_on,
+                    **fields,
+                )
+            else:
+                name = fields.pop("name")
+                dept = fields.pop("original_department")
+                item = services.item_create(
+                    actor=actor,
+                    jurisdiction=jurisdiction,
+                    name=name,
+                    original_department=dept,
+                    effective_on=effective_on,
+                    **fields,
+                )
+            if item.code:
+                resolved[item.code] = item
+            resolved[key(item.name)] = item
+            status = d.get("transfer_status")
+            when = d.get("effective_on") or effective_on
+            if status and (status != item.transfer_status or when != item.transfer_effective_on):
+                services.transfer_record(
+                    actor=actor,
+                    item=item,
+                    status=status,
+                    effective_on=when,
+                    batch_name=d["batch_name"],
+                    planned_on=d.get("planned_on"),
+                    reason=d["reason"],
+                    hall_window=d["hall_window"],
+                    exclude_related=list(item.related_items.values_list("pk", flat=True)),
+                )
+    return report
+
+
+def _find_item(d: dict, by_code, by_name) -> int | None:
+    if d.get("code") and d["code"] in by_code:
+        return by_code[d["code"]]
+    ids = by_name.get(key(d["name"]), [])
+    if len(ids) == 1 and (not d.get("code")):
+        return ids[0]
+    return None
