@@ -29,7 +29,12 @@ def test_every_day_2004_to_2026_agrees_with_chinese_calendar():
 @pytest.mark.django_db
 def test_add_working_days_agrees_with_chinese_calendar_find_workday():
     # chinese_calendar.find_workday(n, d) counts n working days after d (d itself excluded).
-    for start in (dt.date(2025, 9, 28), dt.date(2026, 2, 13), dt.date(2024, 4, 30), dt.date(2019, 5, 1)):
+    for start in (
+        dt.date(2025, 9, 28),
+        dt.date(2026, 2, 13),
+        dt.date(2024, 4, 30),
+        dt.date(2019, 5, 1),
+    ):
         for n in range(0, 15):
             due = add_working_days(start, n)
             if workdays.is_working_day(start):
@@ -40,13 +45,21 @@ def test_add_working_days_agrees_with_chinese_calendar_find_workday():
 @pytest.mark.django_db
 def test_convention_for_non_working_day_and_after_office_hours():
     # Friday 2026-11-20 10:00: received that day; 2 working days → Tue 24th.
-    assert add_working_days(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), 2).date == dt.date(2026, 11, 24)
+    assert add_working_days(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), 2).date == dt.date(
+        2026, 11, 24
+    )
     # Friday 18:00 (after 17:30 close): received Monday 23rd → Wed 25th.
-    assert add_working_days(dt.datetime(2026, 11, 20, 18, 0, tzinfo=SH), 2).date == dt.date(2026, 11, 25)
+    assert add_working_days(dt.datetime(2026, 11, 20, 18, 0, tzinfo=SH), 2).date == dt.date(
+        2026, 11, 25
+    )
     # Saturday: received Monday 23rd → Wed 25th.
-    assert add_working_days(dt.datetime(2026, 11, 21, 9, 0, tzinfo=SH), 2).date == dt.date(2026, 11, 25)
+    assert add_working_days(dt.datetime(2026, 11, 21, 9, 0, tzinfo=SH), 2).date == dt.date(
+        2026, 11, 25
+    )
     # A UTC moment that is already the next local day.
-    assert add_working_days(dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC), 0).date == dt.date(2026, 11, 20)
+    assert add_working_days(dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC), 0).date == dt.date(
+        2026, 11, 20
+    )
 
 
 @pytest.mark.django_db

@@ -1,19 +1,29 @@
-"""Writes to the calendar and to deadlines: open, close, import a year, edit a day, recompute."""
+"""Writes to the calendar and to deadlines: open, close, import a year, edit a day, recompute.
+
+A change to the calendar (an imported year, an edited day) commits first; the open deadlines it
+can move are then recomputed in batches of their own transactions, each change audited as
+`deadline.recompute` (ADR 0007). If that second step is interrupted, `shenguan calendar
+recompute YEAR` finishes it: recomputing is idempotent and touches only what really moves.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
-from shenguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from shenguan.core.errors import Conflict, ErrorList, PermissionDenied, ValidationFailed
 from shenguan.org.roles import Perm
 
 from . import workdays
 from .models import CalendarDay, CalendarYear, DayKind, Deadline, DeadlineState
+
+RECOMPUTE_BATCH = 500
 
 
 def _require(actor, perm: str) -> None:
@@ -24,9 +34,14 @@ def _require(actor, perm: str) -> None:
 # --- deadlines -------------------------------------------------------------------------------
 
 
-def deadline_compute(start_at: dt.datetime, budget_days: int) -> tuple[dt.date, dt.datetime, bool]:
+def deadline_compute(
+    start_at: dt.datetime, budget_days: int, *, cal=None
+) -> tuple[dt.date, dt.datetime, bool]:
     """Due date, the moment it ends, and whether it is provisional."""
-    due = workdays.add_working_days(start_at, budget_days)
+    try:
+        due = workdays.add_working_days(start_at, budget_days, cal=cal)
+    except ValueError as exc:
+        raise ValidationFailed("bad_deadline", f"无法计算时限：{exc}", "start_at") from exc
     return due.date, workdays.end_of_day(due.date), due.provisional
 
 
@@ -40,7 +55,15 @@ def deadline_open(
     budget_days: int,
     profile_version_id: int | None = None,
 ) -> Deadline:
-    """Open a deadline (设定时限) for an object; the caller's service audits the object change."""
+    """Open a deadline (设定时限) for an object; the caller's service audits the object change.
+
+    Pass `profile_version_id` (from `policy.selectors.params_for_jurisdiction`) so that the
+    deadline records which version of the policy profile set its budget.
+    """
+    if not isinstance(start_at, dt.datetime) or start_at.tzinfo is None:
+        raise ValidationFailed("bad_start", "起算时间须为带时区的时间", "start_at")
+    if budget_days is None or budget_days < 0:
+        raise ValidationFailed("bad_budget", "时限（工作日）不能为负数", "budget_days")
     due_date, due_at, provisional = deadline_compute(start_at, budget_days)
     return Deadline.objects.create(
         jurisdiction_id=jurisdiction_id,
@@ -56,7 +79,9 @@ def deadline_open(
     )
 
 
-def deadline_close(*, deadline: Deadline, at: dt.datetime | None = None, cancel: bool = False) -> Deadline:
+def deadline_close(
+    *, deadline: Deadline, at: dt.datetime | None = None, cancel: bool = False
+) -> Deadline:
     """Close a deadline: met if done before its end, late otherwise, or cancelled."""
     if deadline.state != DeadlineState.OPEN:
         raise Conflict("deadline_closed", "该时限已结束")
@@ -70,38 +95,109 @@ def deadline_close(*, deadline: Deadline, at: dt.datetime | None = None, cancel:
     return deadline
 
 
-def deadline_recompute(*, actor, deadline: Deadline, budget_days: int | None = None, reason: str) -> bool:
-    """Recompute one open deadline from its start (and a new budget if given); audit a change."""
-    budget = deadline.budget_days if budget_days is None else budget_days
-    due_date, due_at, provisional = deadline_compute(deadline.start_at, budget)
-    if (due_date, provisional, budget) == (deadline.due_date, deadline.provisional, deadline.budget_days):
-        return False
-    before = {"due_date": deadline.due_date, "provisional": deadline.provisional,
-              "budget_days": deadline.budget_days}
-    deadline.due_date, deadline.due_at = due_date, due_at
-    deadline.provisional, deadline.budget_days = provisional, budget
-    deadline.save(update_fields=["due_date", "due_at", "provisional", "budget_days"])
-    audit_record(
-        actor=actor,
-        action="deadline.recompute",
-        obj=deadline,
-        before=before,
-        after={"due_date": due_date, "provisional": provisional, "budget_days": budget,
-               "reason": reason},
-    )
+def deadline_recompute(
+    *,
+    actor,
+    deadline: Deadline,
+    budget_days: int | None = None,
+    profile_version_id: int | None = None,
+    reason: str,
+) -> bool:
+    """Recompute one open deadline (重算时限) from its start; audit it if anything moved.
+
+    The row is locked and re-read, so a deadline closed meanwhile is left alone. A new budget
+    (and the policy version it comes from) may be given by an administrator's recompute.
+    """
+    with transaction.atomic():
+        current = Deadline.objects.select_for_update().filter(pk=deadline.pk).first()
+        if current is None or current.state != DeadlineState.OPEN:
+            return False
+        budget = current.budget_days if budget_days is None else budget_days
+        version = current.profile_version_id if profile_version_id is None else profile_version_id
+        due_date, due_at, provisional = deadline_compute(current.start_at, budget)
+        if (due_date, provisional, budget, version) == (
+            current.due_date,
+            current.provisional,
+            current.budget_days,
+            current.profile_version_id,
+        ):
+            return False
+        before = {
+            "due_date": current.due_date,
+            "provisional": current.provisional,
+            "budget_days": current.budget_days,
+            "profile_version_id": current.profile_version_id,
+        }
+        current.due_date, current.due_at = due_date, due_at
+        current.provisional, current.budget_days = provisional, budget
+        current.profile_version_id = version
+        current.save(
+            update_fields=["due_date", "due_at", "provisional", "budget_days", "profile_version_id"]
+        )
+        audit_record(
+            actor=actor,
+            action="deadline.recompute",
+            obj=current,
+            before=before,
+            after={
+                "due_date": due_date,
+                "provisional": provisional,
+                "budget_days": budget,
+                "profile_version_id": version,
+                "reason": reason,
+            },
+        )
+    for f in ("due_date", "due_at", "provisional", "budget_days", "profile_version_id"):
+        setattr(deadline, f, getattr(current, f))
     return True
+
+
+def affected_deadlines(
+    dates: Iterable[dt.date], *, include_provisional: bool = True
+) -> QuerySet[Deadline]:
+    """Open deadlines a change of these calendar dates may move (and the provisional ones).
+
+    A changed date d can move a deadline only if it lies between the local date of its start
+    and its due date (a later date is never reached; an earlier one never counted). Loading a
+    year can also clear the provisional flag of any provisional deadline.
+    """
+    dates = sorted(set(dates))
+    cond = Q(provisional=True) if include_provisional else Q(pk__in=[])
+    if dates:
+        lo, hi = dates[0], dates[-1]
+        cond |= Q(start_at__lt=workdays.end_of_day(hi), due_date__gte=lo)
+    return Deadline.objects.filter(cond, state=DeadlineState.OPEN)
+
+
+def deadlines_recompute_affected(
+    *, actor, dates: Iterable[dt.date], reason: str, include_provisional: bool = True
+) -> int:
+    """Recompute the open deadlines a calendar change may move, in batches; count the changed."""
+    workdays.invalidate()
+    qs = affected_deadlines(dates, include_provisional=include_provisional)
+    ids = list(qs.order_by("id").values_list("id", flat=True))
+    changed = 0
+    for i in range(0, len(ids), RECOMPUTE_BATCH):
+        with transaction.atomic():
+            for d in Deadline.objects.filter(pk__in=ids[i : i + RECOMPUTE_BATCH]).order_by("id"):
+                if deadline_recompute(actor=actor, deadline=d, reason=reason):
+                    changed += 1
+    return changed
 
 
 def calendar_recompute_provisional(*, actor) -> int:
     """Recompute every open provisional deadline against the calendar as it now stands."""
-    workdays.invalidate()
-    changed = 0
-    qs = Deadline.objects.filter(state=DeadlineState.OPEN, provisional=True).order_by("id")
-    for deadline in qs.iterator(chunk_size=1000):
-        with transaction.atomic():
-            if deadline_recompute(actor=actor, deadline=deadline, reason="calendar_import"):
-                changed += 1
-    return changed
+    return deadlines_recompute_affected(actor=actor, dates=(), reason="calendar_import")
+
+
+def calendar_recompute_year(*, actor, year: int) -> int:
+    """Recompute the open deadlines touching a year (finishes an interrupted import or edit)."""
+    _require(actor, Perm.CALENDAR_MANAGE)
+    return deadlines_recompute_affected(
+        actor=actor,
+        dates=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        reason=f"calendar_recompute {year}",
+    )
 
 
 # --- the calendar ----------------------------------------------------------------------------
@@ -109,7 +205,7 @@ def calendar_recompute_provisional(*, actor) -> int:
 
 @dataclass(frozen=True)
 class DayEntry:
-    """One line of a year's calendar: a holiday or make-up working day."""
+    """One line of a year's calendar: a holiday or make-up working day (节假日/调休上班日)."""
 
     date: dt.date
     kind: str
@@ -117,57 +213,227 @@ class DayEntry:
     source: str
 
 
-def calendar_import_year(*, actor, year: int, entries: list[DayEntry], source: str) -> dict:
-    """Load a year (导入年度日历): replace its days, mark it loaded, recompute provisional deadlines."""
-    _require(actor, Perm.CALENDAR_MANAGE)
-    if not source.strip():
-        raise ValidationFailed("source_required", "请填写依据文件（国务院办公厅通知）", "source")
+@dataclass(frozen=True)
+class DaySetResult:
+    """What editing one day did: the day as it now stands and how many deadlines moved."""
+
+    date: dt.date
+    kind: str | None
+    name: str
+    source: str
+    changed: bool
+    recomputed: int
+
+
+def check_entries(year: int, entries: list[DayEntry]) -> None:
+    """The rules every loaded year obeys; raise ErrorList naming each broken entry."""
+    problems = []
     seen: set[dt.date] = set()
     for e in entries:
-        if e.date.year != year:
-            raise ValidationFailed("wrong_year", f"日期 {e.date} 不属于 {year} 年", "date")
+        where = {"line": None, "date": e.date.isoformat() if isinstance(e.date, dt.date) else None}
+        if not isinstance(e.date, dt.date) or e.date.year != year:
+            problems.append(
+                {
+                    **where,
+                    "field": "date",
+                    "code": "wrong_year",
+                    "message": f"日期 {e.date} 不属于 {year} 年",
+                }
+            )
+            continue
         if e.date in seen:
-            raise ValidationFailed("duplicate_date", f"日期 {e.date} 重复", "date")
-        if e.kind not in DayKind.values:
-            raise ValidationFailed("bad_kind", f"类型“{e.kind}”无效", "kind")
+            problems.append(
+                {
+                    **where,
+                    "field": "date",
+                    "code": "duplicate_date",
+                    "message": f"日期 {e.date} 重复",
+                }
+            )
         seen.add(e.date)
+        if e.kind not in DayKind.values:
+            problems.append(
+                {
+                    **where,
+                    "field": "kind",
+                    "code": "bad_kind",
+                    "message": f"类型“{e.kind}”无效：应为 holiday 或 workday",
+                }
+            )
+        elif e.kind == DayKind.WORKDAY and e.date.weekday() < 5:
+            problems.append(
+                {
+                    **where,
+                    "field": "date",
+                    "code": "workday_on_weekday",
+                    "message": f"调休上班日 {e.date} 不是周六或周日",
+                }
+            )
+        if not (e.name or "").strip():
+            problems.append(
+                {
+                    **where,
+                    "field": "name",
+                    "code": "name_required",
+                    "message": f"{e.date} 未填写名称",
+                }
+            )
+        elif len(e.name) > 50:
+            problems.append(
+                {
+                    **where,
+                    "field": "name",
+                    "code": "name_too_long",
+                    "message": f"{e.date} 的名称过长：不得超过 50 字",
+                }
+            )
+        if len(e.source or "") > 300:
+            problems.append(
+                {
+                    **where,
+                    "field": "source",
+                    "code": "source_too_long",
+                    "message": f"{e.date} 的依据过长：不得超过 300 字",
+                }
+            )
+    if problems:
+        raise ErrorList(problems)
+
+
+def _year_days(year: int) -> dict[dt.date, tuple[str, str]]:
+    return {
+        d: (k, n)
+        for d, k, n in CalendarDay.objects.filter(date__year=year).values_list(
+            "date", "kind", "name"
+        )
+    }
+
+
+def day_changes(
+    old: dict[dt.date, tuple[str, str]], new: dict[dt.date, tuple[str, str]]
+) -> dict[str, list]:
+    """Added, removed and changed days between two versions of a year."""
+    return {
+        "added": sorted(d for d in new if d not in old),
+        "removed": sorted(d for d in old if d not in new),
+        "changed": sorted(d for d in new if d in old and old[d] != new[d]),
+    }
+
+
+def calendar_import_year(
+    *, actor, year: int, entries: list[DayEntry], source: str, note: str = ""
+) -> dict:
+    """Load a year (导入年度日历): replace its days, mark it loaded, recompute moved deadlines."""
+    _require(actor, Perm.CALENDAR_MANAGE)
+    if not isinstance(year, int) or not workdays.FIRST.year <= year <= workdays.LAST.year:
+        raise ValidationFailed("bad_year", f"年度 {year} 超出支持范围", "year")
+    source = (source or "").strip()
+    if not source:
+        raise ValidationFailed("source_required", "请填写依据文件（国务院办公厅通知）", "source")
+    if len(source) > 300:
+        raise ValidationFailed("source_too_long", "依据过长：不得超过 300 字", "source")
+    check_entries(year, entries)
+    if not any(e.kind == DayKind.HOLIDAY for e in entries):
+        raise ValidationFailed("no_holidays", f"{year} 年没有任何节假日，请检查文件", "holidays")
+    new = {e.date: (e.kind, e.name.strip()) for e in entries}
     with transaction.atomic():
         existing = CalendarYear.objects.select_for_update().filter(year=year).first()
-        old_days = list(
-            CalendarDay.objects.filter(date__year=year).values_list("date", "kind", "name")
+        old = _year_days(year)
+        old_rows = list(
+            CalendarDay.objects.filter(date__year=year)
+            .order_by("date")
+            .values_list("date", "kind", "name", "source")
         )
+        changes = day_changes(old, new)
         CalendarDay.objects.filter(date__year=year).delete()
         CalendarDay.objects.bulk_create(
-            [CalendarDay(date=e.date, kind=e.kind, name=e.name, source=e.source or source)
-             for e in sorted(entries, key=lambda x: x.date)]
+            [
+                CalendarDay(
+                    date=e.date,
+                    kind=e.kind,
+                    name=e.name.strip(),
+                    source=(e.source or source).strip()[:300],
+                )
+                for e in sorted(entries, key=lambda x: x.date)
+            ]
         )
         now = timezone.now()
         if existing:
-            existing.source, existing.updated_at = source, now
-            existing.save(update_fields=["source", "updated_at"])
+            before_year = {
+                "source": existing.source,
+                "note": existing.note,
+                "days": [list(r) for r in old_rows],
+            }
+            existing.source, existing.note, existing.updated_at = source, note[:300], now
+            existing.save(update_fields=["source", "note", "updated_at"])
             cy = existing
         else:
-            cy = CalendarYear.objects.create(year=year, source=source, loaded_at=now, updated_at=now)
+            before_year = None
+            cy = CalendarYear.objects.create(
+                year=year, source=source, note=note[:300], loaded_at=now, updated_at=now
+            )
         audit_record(
             actor=actor,
             action="calendar.import_year",
             obj=cy,
-            before={"days": [[d, k, n] for d, k, n in old_days]} if existing else None,
-            after={"year": year, "source": source,
-                   "days": [[e.date, e.kind, e.name] for e in entries]},
+            before=before_year,
+            after={
+                "year": year,
+                "source": source,
+                "note": note[:300],
+                "days": [
+                    [e.date, e.kind, e.name, e.source or source]
+                    for e in sorted(entries, key=lambda x: x.date)
+                ],
+                "added": len(changes["added"]),
+                "removed": len(changes["removed"]),
+                "changed": len(changes["changed"]),
+            },
         )
-    workdays.invalidate()
-    recomputed = calendar_recompute_provisional(actor=actor)
-    return {"year": year, "days": len(entries), "recomputed": recomputed}
+    touched = set(changes["added"]) | set(changes["removed"]) | set(changes["changed"])
+    recomputed = deadlines_recompute_affected(
+        actor=actor, dates=touched, reason=f"calendar_import {year}"
+    )
+    return {
+        "year": year,
+        "days": len(entries),
+        "replaced": existing is not None,
+        "added": len(changes["added"]),
+        "removed": len(changes["removed"]),
+        "changed": len(changes["changed"]),
+        "recomputed": recomputed,
+    }
 
 
 def calendar_day_set(
     *, actor, date: dt.date, kind: str | None, name: str = "", source: str = ""
-) -> CalendarDay | None:
-    """Set one date as holiday or make-up working day, or back to the weekend rule (kind=None)."""
+) -> DaySetResult:
+    """Set one date (修改日历) as holiday or make-up working day, or back to the weekend rule.
+
+    kind=None (or "normal") removes the entry. The open deadlines whose window holds the date are
+    recomputed afterwards, provisional or not.
+    """
     _require(actor, Perm.CALENDAR_MANAGE)
-    if kind is not None and kind not in DayKind.values:
-        raise ValidationFailed("bad_kind", f"类型“{kind}”无效", "kind")
+    if kind in ("", "normal"):
+        kind = None
+    name, source = (name or "").strip(), (source or "").strip()
+    if not isinstance(date, dt.date) or not workdays.FIRST <= date <= workdays.LAST:
+        raise ValidationFailed("bad_date", "日期无效或超出支持范围", "date")
+    if kind is not None:
+        if kind not in DayKind.values:
+            raise ValidationFailed(
+                "bad_kind", f"类型“{kind}”无效：应为 holiday、workday 或 normal", "kind"
+            )
+        if kind == DayKind.WORKDAY and date.weekday() < 5:
+            raise ValidationFailed(
+                "workday_on_weekday", f"{date} 不是周六或周日，不能设为调休上班日", "kind"
+            )
+        if not name:
+            raise ValidationFailed("name_required", "请填写名称（如 春节、春节调休）", "name")
+        if len(name) > 50:
+            raise ValidationFailed("name_too_long", "名称过长：不得超过 50 字", "name")
+        if len(source) > 300:
+            raise ValidationFailed("source_too_long", "依据过长：不得超过 300 字", "source")
     with transaction.atomic():
         cy = CalendarYear.objects.select_for_update().filter(year=date.year).first()
         if cy is None:
@@ -175,23 +441,40 @@ def calendar_day_set(
                 "year_not_loaded", f"{date.year} 年日历尚未导入，请先导入该年度日历", "date"
             )
         day = CalendarDay.objects.filter(date=date).first()
-        before = {"kind": day.kind, "name": day.name} if day else {"kind": None}
+        before = (
+            {"kind": day.kind, "name": day.name, "source": day.source} if day else {"kind": None}
+        )
         if kind is None:
-            if day:
-                day.delete()
-            day = None
             after = {"kind": None}
+        else:
+            after = {"kind": kind, "name": name, "source": source or cy.source}
+        if before == after:
+            return DaySetResult(date, kind, name if kind else "", after.get("source", ""), False, 0)
+        if kind is None:
+            day.delete()
         else:
             if day is None:
                 day = CalendarDay(date=date)
-            day.kind, day.name, day.source = kind, name, source or cy.source
+            day.kind, day.name, day.source = kind, name, after["source"]
             day.save()
-            after = {"kind": kind, "name": name}
         cy.updated_at = timezone.now()
         cy.save(update_fields=["updated_at"])
         audit_record(
-            actor=actor, action="calendar.day_set", obj=("calendar.calendarday", date.isoformat()),
-            before=before, after=after,
+            actor=actor,
+            action="calendar.day_set",
+            obj=("calendar.calendarday", date.isoformat()),
+            before=before,
+            after=after,
         )
-    workdays.invalidate()
-    return day
+    moves_count = before.get("kind") != after.get("kind")
+    recomputed = 0
+    if moves_count:
+        recomputed = deadlines_recompute_affected(
+            actor=actor,
+            dates=[date],
+            reason=f"calendar_day_set {date.isoformat()}",
+            include_provisional=False,
+        )
+    else:
+        workdays.invalidate()
+    return DaySetResult(date, kind, name if kind else "", after.get("source", ""), True, recomputed)

@@ -62,8 +62,9 @@ _checked_at = 0.0
 
 
 def _stamp():
-    from .models import CalendarDay, CalendarYear
     from django.db.models import Count, Max
+
+    from .models import CalendarDay, CalendarYear
 
     y = CalendarYear.objects.aggregate(m=Max("updated_at"), c=Count("id"))
     c = CalendarDay.objects.count()
@@ -121,10 +122,15 @@ def _check_range(d: dt.date) -> None:
         raise ValueError(f"date {d} outside the supported range {FIRST}–{LAST}")
 
 
-def is_working_day(d: dt.date) -> bool:
+def hypothetical(holidays: set, workdays: set, years: set) -> _Calendar:
+    """A calendar built from given data, not the table (previews of an import or an edit)."""
+    return _Calendar(set(holidays), set(workdays), set(years), None)
+
+
+def is_working_day(d: dt.date, *, cal: _Calendar | None = None) -> bool:
     """Whether a date is a working day (工作日)."""
     _check_range(d)
-    cal = calendar()
+    cal = cal or calendar()
     i = bisect.bisect_left(cal.ordinals, d.toordinal())
     return i < len(cal.ordinals) and cal.ordinals[i] == d.toordinal()
 
@@ -134,14 +140,33 @@ def is_provisional(d: dt.date) -> bool:
     return d.year not in calendar().years
 
 
-def next_working_day(d: dt.date) -> dt.date:
+def loaded_years() -> frozenset[int]:
+    """The years whose official calendar is loaded."""
+    return calendar().years
+
+
+def span_provisional(a: dt.date, b: dt.date, *, cal: _Calendar | None = None) -> bool:
+    """Whether any year from a to b (either order) has no loaded calendar."""
+    cal = cal or calendar()
+    lo, hi = min(a, b), max(a, b)
+    return any(y not in cal.years for y in range(lo.year, hi.year + 1))
+
+
+def next_working_day(d: dt.date, *, cal: _Calendar | None = None) -> dt.date:
     """The first working day strictly after d."""
-    cal = calendar()
+    cal = cal or calendar()
     i = bisect.bisect_right(cal.ordinals, d.toordinal())
+    if i >= len(cal.ordinals):
+        raise ValueError(f"no working day after {d} within the supported range")
     return dt.date.fromordinal(cal.ordinals[i])
 
 
-def receipt_date(start: dt.datetime | dt.date, office_close: dt.time | None = None) -> dt.date:
+def receipt_date(
+    start: dt.datetime | dt.date,
+    office_close: dt.time | None = None,
+    *,
+    cal: _Calendar | None = None,
+) -> dt.date:
     """The working day on which an event counts as received (see module docstring)."""
     d = local_date(start)
     _check_range(d)
@@ -149,32 +174,37 @@ def receipt_date(start: dt.datetime | dt.date, office_close: dt.time | None = No
     if isinstance(start, dt.datetime):
         close = office_close or _office_close()
         late = start.astimezone(SHANGHAI).time() >= close
-    if late or not is_working_day(d):
-        return next_working_day(d)
+    if late or not is_working_day(d, cal=cal):
+        return next_working_day(d, cal=cal)
     return d
 
 
 def add_working_days(
-    start: dt.datetime | dt.date, n: int, *, office_close: dt.time | None = None
+    start: dt.datetime | dt.date,
+    n: int,
+    *,
+    office_close: dt.time | None = None,
+    cal: _Calendar | None = None,
 ) -> Due:
     """The due date n working days after the day the event counts as received."""
     if n < 0:
         raise ValueError("a working-day budget cannot be negative")
-    cal = calendar()
-    r = receipt_date(start, office_close)
+    cal = cal or calendar()
+    r = receipt_date(start, office_close, cal=cal)
     i = bisect.bisect_left(cal.ordinals, r.toordinal())
+    if i + n >= len(cal.ordinals):
+        raise ValueError(f"{n} working days after {r} is beyond the supported range")
     due = dt.date.fromordinal(cal.ordinals[i + n])
-    provisional = any(y not in cal.years for y in range(local_date(start).year, due.year + 1))
-    return Due(due, provisional)
+    return Due(due, span_provisional(local_date(start), due, cal=cal))
 
 
-def working_days_between(a: dt.date, b: dt.date) -> int:
+def working_days_between(a: dt.date, b: dt.date, *, cal: _Calendar | None = None) -> int:
     """Working days d with a < d ≤ b (negative when b is before a)."""
     if b < a:
-        return -working_days_between(b, a)
+        return -working_days_between(b, a, cal=cal)
     _check_range(a)
     _check_range(b)
-    cal = calendar()
+    cal = cal or calendar()
     lo = bisect.bisect_right(cal.ordinals, a.toordinal())
     hi = bisect.bisect_right(cal.ordinals, b.toordinal())
     return hi - lo
