@@ -13,4 +13,17 @@ document.addEventListener("click", function (e) {
       c.checked = all.checked;
     });
   }
+  // the menu button of narrow screens opens and closes the sidebar
+  const toggle = e.target.closest("[data-toggle-nav]");
+  if (toggle) {
+    const open = document.body.classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+});
+document.addEventListener("keydown", function (e) {
+  if (e.key === "Escape" && document.body.classList.contains("nav-open")) {
+    document.body.classList.remove("nav-open");
+    const t = document.querySelector("[data-toggle-nav]");
+    if (t) t.setAttribute("aria-expanded", "false");
+  }
 });
