@@ -1,1 +1,1 @@
-"""Organisation: jurisdictions, departments, divisions, users, roles, liaison persons, API tokens."""
+"""Organisation: jurisdictions, departments, divisions, users, roles, liaisons, API tokens."""

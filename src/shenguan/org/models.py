@@ -1,4 +1,4 @@
-"""Organisation models: jurisdictions, departments, divisions, users, roles, liaisons, API tokens."""
+"""Organisation models: jurisdictions, departments, divisions, users, roles, liaisons, tokens."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class JurisdictionLevel(models.TextChoices):
 
 
 class Jurisdiction(models.Model):
-    """A jurisdiction (行政区划) identified by its GB/T 2260 code, running under a policy profile."""
+    """A jurisdiction (行政区划) identified by its GB/T 2260 code, under a policy profile."""
 
     code = models.CharField("行政区划代码", max_length=6, unique=True)
     name = models.CharField("名称", max_length=100)
@@ -196,7 +196,9 @@ def visible_jurisdiction_ids_for(jurisdiction_id, roles) -> frozenset[int]:
     if jurisdiction_id is None:
         return frozenset()
     if roles & (OVERSIGHT_ROLES | ADMIN_ROLES):
-        root = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("path", flat=True).first()
+        root = (
+            Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("path", flat=True).first()
+        )
         if root:
             return frozenset(
                 Jurisdiction.objects.filter(path__startswith=root).values_list("pk", flat=True)
@@ -230,7 +232,7 @@ class LiaisonKind(models.TextChoices):
 
 
 class LiaisonAssignment(models.Model):
-    """A liaison person or leader in charge of a department over a dated period (000 §16, 002 §16)."""
+    """A department's liaison person or leader in charge over a dated period (000 §16, 002 §16)."""
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(

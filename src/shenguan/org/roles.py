@@ -73,7 +73,7 @@ class Perm:
     WEBHOOK_MANAGE = "webhook.manage"
     # security administrator
     ROLE_GRANT = "role.grant"
-    TOKEN_MANAGE = "token.manage"
+    TOKEN_MANAGE = "token.manage"  # noqa: S105 - a permission name, not a secret
     LOCKOUT_MANAGE = "lockout.manage"
     # audit administrator
     AUDIT_VIEW = "audit.view"
