@@ -1,0 +1,73 @@
+"""Working-day arithmetic (工作日计算): add_working_days and working_days_between operations/s.
+
+Inputs: random start dates from 2004-01-01 to 2027-12-31 (2027 has no loaded calendar, so part of
+the results are provisional, as in production) and budgets of 0–60 working days; a fixed seed so
+runs compare. Each operation is timed in a batch; the best of several rounds is reported, with
+the median, so that a busy machine shows as a spread rather than as a slower figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+
+from bench.harness import timer
+
+FIRST = dt.date(2004, 1, 1)
+LAST = dt.date(2027, 12, 31)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _rounds(fn, args: list, rounds: int) -> dict:
+    rates = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for a in args:
+            fn(*a)
+        rates.append(len(args) / (time.perf_counter() - t0))
+    return {
+        "ops_per_second_best": round(max(rates)),
+        "ops_per_second_median": round(statistics.median(rates)),
+        "operations": len(args),
+        "rounds": rounds,
+    }
+
+
+def run(quick: bool = False) -> dict:
+    from shenguan.calendar import workdays
+
+    n = 20_000 if quick else 200_000
+    rounds = 3 if quick else 5
+    rng = random.Random(20260101)
+    span = (LAST - FIRST).days
+
+    workdays.invalidate()
+    with timer() as load:
+        workdays.calendar()
+    load_seconds = load()
+
+    starts = [FIRST + dt.timedelta(days=rng.randrange(span + 1)) for _ in range(n)]
+    budgets = [rng.randint(0, 60) for _ in range(n)]
+    add_args = list(zip(starts, budgets, strict=True))
+    moments = [
+        dt.datetime.combine(d, dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=SHANGHAI)
+        for d in starts
+    ]
+    add_dt_args = list(zip(moments, budgets, strict=True))
+    ends = [FIRST + dt.timedelta(days=rng.randrange(span + 1)) for _ in range(n)]
+    between_args = list(zip(starts, ends, strict=True))
+
+    provisional = sum(workdays.add_working_days(s, b).provisional for s, b in add_args[:10_000])
+    return {
+        "calendar_load_seconds": round(load_seconds, 4),
+        "add_working_days_date": _rounds(workdays.add_working_days, add_args, rounds),
+        "add_working_days_datetime": _rounds(workdays.add_working_days, add_dt_args, rounds),
+        "working_days_between": _rounds(workdays.working_days_between, between_args, rounds),
+        "inputs": {
+            "start_range": [str(FIRST), str(LAST)],
+            "budget_range": [0, 60],
+            "share_provisional": round(provisional / min(n, 10_000), 3),
+        },
+    }
