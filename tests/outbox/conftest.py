@@ -47,3 +47,9 @@ def endpoint_factory(world, admin, receiver):
         return ep
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The `world` accounts are hashed with MD5 here: these tests are about delivery, not login."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

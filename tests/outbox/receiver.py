@@ -105,13 +105,20 @@ class Receiver:
                 finally:
                     with receiver._lock:
                         receiver._inflight[key] -= 1
-                        receiver.calls.append(Call(
-                            path=self.path, webhook_id=wid,
-                            timestamp=self.headers.get("webhook-timestamp", ""),
-                            signature=self.headers.get("webhook-signature", ""), body=body,
-                            status=status, verified=verified, n=n, started=started,
-                            content_type=self.headers.get("content-type", ""),
-                        ))
+                        receiver.calls.append(
+                            Call(
+                                path=self.path,
+                                webhook_id=wid,
+                                timestamp=self.headers.get("webhook-timestamp", ""),
+                                signature=self.headers.get("webhook-signature", ""),
+                                body=body,
+                                status=status,
+                                verified=verified,
+                                n=n,
+                                started=started,
+                                content_type=self.headers.get("content-type", ""),
+                            )
+                        )
                 payload = b'{"ok": true}' if 200 <= status < 300 else b'{"ok": false}'
                 try:
                     self.send_response(status)
@@ -126,7 +133,7 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def stop(self) -> None:

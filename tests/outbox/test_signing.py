@@ -25,11 +25,18 @@ def test_published_vector():
 
 
 def test_published_vector_verifies_at_its_time():
-    signing.verify(VECTOR_SECRET, VECTOR_ID, str(VECTOR_TS), VECTOR_BODY, VECTOR_SIG,
-                   now=VECTOR_TS + 10)
+    signing.verify(
+        VECTOR_SECRET, VECTOR_ID, str(VECTOR_TS), VECTOR_BODY, VECTOR_SIG, now=VECTOR_TS + 10
+    )
     with pytest.raises(signing.SignatureError):
-        signing.verify(VECTOR_SECRET, VECTOR_ID, str(VECTOR_TS), VECTOR_BODY + b" ", VECTOR_SIG,
-                       now=VECTOR_TS + 10)
+        signing.verify(
+            VECTOR_SECRET,
+            VECTOR_ID,
+            str(VECTOR_TS),
+            VECTOR_BODY + b" ",
+            VECTOR_SIG,
+            now=VECTOR_TS + 10,
+        )
 
 
 def test_generated_secret_format():
