@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
@@ -117,6 +117,12 @@ class Division(models.Model):
         return models.Q()
 
 
+class _RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    """The user manager with `.restrict(actor)`."""
+
+    use_in_migrations = False
+
+
 class User(AbstractUser):
     """A person's account (用户): belongs to one department and holds roles."""
 
@@ -131,7 +137,10 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    objects_restricted = RestrictedQuerySet.as_manager()
+    # The default manager (declared first on the model): it must also be a UserManager, since
+    # authentication calls _default_manager.get_by_natural_key. Not used in migrations, so the
+    # migration state is unchanged.
+    objects_restricted = _RestrictedUserManager()
 
     class Meta:
         verbose_name = "用户"
