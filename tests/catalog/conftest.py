@@ -84,3 +84,52 @@ def yiyang(db):
     liaison = factories.user(depts["bureau"], Role.BUREAU_LIAISON, username="yy_liaison")
     reg_liaison = factories.user(depts["social"], Role.REGULATOR_LIAISON, username="yy_social")
     return Yiyang(j, depts, head, liaison, reg_liaison)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Api:
+    """A small client for /api/v1/catalog/ as a session user (or anonymous)."""
+
+    def __init__(self, user=None):
+        from django.test import Client
+
+        self.client = Client()
+        if user is not None:
+            self.client.force_login(user)
+
+    @staticmethod
+    def _url(path: str) -> str:
+        return path if path.startswith("/") else f"/api/v1/catalog/{path}"
+
+    def get(self, path, **params):
+        return self.client.get(self._url(path), params)
+
+    def post(self, path, body=None):
+        import json
+
+        return self.client.post(
+            self._url(path), json.dumps(body or {}), content_type="application/json"
+        )
+
+    def patch(self, path, body=None):
+        import json
+
+        return self.client.patch(
+            self._url(path), json.dumps(body or {}), content_type="application/json"
+        )
+
+    def upload(self, path, data: bytes, filename: str, **form):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        f = SimpleUploadedFile(filename, data)
+        return self.client.post(self._url(path), {"file": f, **form})
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) → Api."""
+    return Api

@@ -87,20 +87,83 @@ class Handling:
     in_transition: bool = False  # inside the transition period (过渡期) on the date asked
 
 
-def _memo_coverage(item: LicensingItem, start: dt.date, on_date: dt.date):
-    """The earliest signed memo line covering the item with start <= covered_from <= on_date."""
-    return (
+def _memo_lines(jurisdiction_id: int, item_ids) -> dict[int, list[HandoverMemoItem]]:
+    """Signed memo lines per item (covered_from set), earliest first."""
+    out: dict[int, list[HandoverMemoItem]] = {}
+    for line in (
         HandoverMemoItem.objects.filter(
-            jurisdiction_id=item.jurisdiction_id,
-            item_id=item.pk,
+            jurisdiction_id=jurisdiction_id,
+            item_id__in=list(item_ids),
             covered_from__isnull=False,
-            covered_from__gte=start,
-            covered_from__lte=on_date,
             memo__state__in=[MemoState.SIGNED, MemoState.AMENDED],
         )
-        .select_related("memo")
+        .select_related("memo__to_department")
         .order_by("covered_from", "id")
-        .first()
+    ):
+        out.setdefault(line.item_id, []).append(line)
+    return out
+
+
+def _decide(
+    item: LicensingItem,
+    history: list[TransferRecord],
+    lines: list[HandoverMemoItem],
+    *,
+    memo_required: bool,
+    months: int,
+    bureau_of_jurisdiction,
+    on_date: dt.date,
+) -> Handling:
+    """The rule of item_handling on data already loaded (see its docstring)."""
+    original = item.original_department
+    rec = transfer_in_force(item, on_date, history)
+    base = {"memo_required": memo_required, "transition_months": months}
+    if rec is None:
+        return Handling(original, False, TransferStatus.UNDECIDED, None, **base)
+    if rec.status != TransferStatus.TRANSFERRED:
+        return Handling(
+            original,
+            False,
+            rec.status,
+            None,
+            record=rec,
+            hall_window=rec.hall_window if rec.status == TransferStatus.RETAINED else "",
+            reason=rec.reason,
+            **base,
+        )
+    # Start of the current run of "transferred" records (after the last other status).
+    run_start = None
+    for r in history:
+        if r.effective_on > on_date:
+            break
+        if r.status != TransferStatus.TRANSFERRED:
+            run_start = None
+        elif run_start is None:
+            run_start = r.effective_on
+    line = next((x for x in lines if run_start <= x.covered_from <= on_date), None)
+    if memo_required and line is None:
+        return Handling(
+            original, False, rec.status, None, record=rec, waiting_for_memo=True, **base
+        )
+    bureau = rec.receiving_department or bureau_of_jurisdiction()
+    if line is not None:
+        since, memo = line.covered_from, line.memo
+        bureau = memo.to_department or bureau
+    else:
+        since, memo = run_start, None
+    if bureau is None:  # a jurisdiction without a bureau: nobody to hand over to
+        return Handling(original, False, rec.status, None, record=rec, **base)
+    ends = add_months(since, months) if months else None
+    return Handling(
+        bureau,
+        True,
+        rec.status,
+        since,
+        record=rec,
+        memo=memo,
+        transition_ends_on=ends,
+        in_transition=bool(ends and since <= on_date < ends),
+        **base,
     )
 
 
@@ -117,87 +180,48 @@ def item_handling(*, item: LicensingItem, on_date: dt.date | None = None) -> Han
       of the transfer record (signing a memo also records a transfer on its signing date).
     The transition period (过渡期) of the profile runs from the day the bureau took over.
     """
+    return handling_bulk([item], on_date=on_date)[item.pk]
+
+
+def handling_bulk(items, *, on_date: dt.date | None = None) -> dict[int, Handling]:
+    """item_handling for many items of one or more jurisdictions in a few queries (for lists)."""
     from shenguan.policy.selectors import params_for_jurisdiction
 
     on_date = on_date or timezone.localdate()
-    params, _ = params_for_jurisdiction(item.jurisdiction_id)
-    memo_required = params.handover_memo_required
-    months = params.transition_months
-    original = item.original_department
-    history = transfer_history(item)
-    rec = transfer_in_force(item, on_date, history)
-    if rec is None:
-        return Handling(
-            original,
-            False,
-            TransferStatus.UNDECIDED,
-            None,
-            memo_required=memo_required,
-            transition_months=months,
-        )
-    if rec.status != TransferStatus.TRANSFERRED:
-        return Handling(
-            original,
-            False,
-            rec.status,
-            None,
-            record=rec,
-            memo_required=memo_required,
-            transition_months=months,
-            hall_window=rec.hall_window if rec.status == TransferStatus.RETAINED else "",
-            reason=rec.reason,
-        )
-    # Start of the current run of "transferred" records (after the last other status).
-    run_start = None
-    for r in history:
-        if r.effective_on > on_date:
-            break
-        if r.status != TransferStatus.TRANSFERRED:
-            run_start = None
-        elif run_start is None:
-            run_start = r.effective_on
-    bureau = rec.receiving_department or jurisdiction_bureau(item.jurisdiction_id)
-    line = _memo_coverage(item, run_start, on_date)
-    if memo_required and line is None:
-        return Handling(
-            original,
-            False,
-            rec.status,
-            None,
-            record=rec,
-            memo_required=True,
-            transition_months=months,
-            waiting_for_memo=True,
-        )
-    if bureau is None:  # a jurisdiction without a bureau: nobody to hand over to
-        return Handling(
-            original,
-            False,
-            rec.status,
-            None,
-            record=rec,
-            memo_required=memo_required,
-            transition_months=months,
-        )
-    if line is not None:
-        since, memo = line.covered_from, line.memo
-        if memo.to_department_id:
-            bureau = memo.to_department
-    else:
-        since, memo = run_start, None
-    ends = add_months(since, months) if months else None
-    return Handling(
-        bureau,
-        True,
-        rec.status,
-        since,
-        record=rec,
-        memo=memo,
-        memo_required=memo_required,
-        transition_months=months,
-        transition_ends_on=ends,
-        in_transition=bool(ends and since <= on_date < ends),
-    )
+    items = list(items)
+    out: dict[int, Handling] = {}
+    by_j: dict[int, list[LicensingItem]] = {}
+    for it in items:
+        by_j.setdefault(it.jurisdiction_id, []).append(it)
+    for jid, group in by_j.items():
+        params, _ = params_for_jurisdiction(jid)
+        ids = [it.pk for it in group]
+        histories: dict[int, list[TransferRecord]] = {}
+        for rec in (
+            TransferRecord.objects.filter(jurisdiction_id=jid, item_id__in=ids)
+            .select_related("receiving_department")
+            .order_by("effective_on", "id")
+        ):
+            histories.setdefault(rec.item_id, []).append(rec)
+        lines = _memo_lines(jid, ids)
+        cache: list = []
+
+        def bureau(jid=jid, cache=cache):
+            if not cache:
+                cache.append(jurisdiction_bureau(jid))
+            return cache[0]
+
+        for it in group:
+            out[it.pk] = _decide(
+                it,
+                histories.get(it.pk, []),
+                lines.get(it.pk, []),
+                memo_required=params.handover_memo_required,
+                months=params.transition_months,
+                bureau_of_jurisdiction=bureau,
+                on_date=on_date,
+            )
+    return out
 
 
 def item_handler(*, item: LicensingItem, on_date: dt.date | None = None) -> Department:

@@ -360,6 +360,12 @@ class _Refs:
             for n in (d.name, d.short_name):
                 if n:
                     self.depts.setdefault(key(n), d.pk)
+        # "区经济合作局（政务管理服务局）" is also known by either of its two names
+        for d in Department.objects.filter(jurisdiction_id=jurisdiction_id, active=True):
+            m = re.fullmatch(r"(.+?)\((.+)\)", key(d.name))
+            if m:
+                for part in m.groups():
+                    self.depts.setdefault(part, d.pk)
         for a in DepartmentAlias.objects.filter(jurisdiction_id=jurisdiction_id):
             self.depts[key(a.alias)] = a.department_id
         self.divisions = {
@@ -371,7 +377,6 @@ class _Refs:
         k = key(text)
         if k in self.depts:
             return self.depts[k]
-        # "区经济合作局(政务管理服务局)" may be registered under either of its names
         m = re.fullmatch(r"(.+?)\((.+)\)", k)
         if m:
             return self.depts.get(m.group(1)) or self.depts.get(m.group(2))
