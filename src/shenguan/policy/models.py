@@ -17,12 +17,20 @@ class PolicyProfile(models.Model):
     description = models.TextField("说明", blank=True)
     builtin = models.BooleanField("内置", default=False)
     based_on = models.ForeignKey(
-        "self", verbose_name="派生自", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="派生自",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="derived",
     )
     current_version = models.ForeignKey(
-        "PolicyVersion", verbose_name="当前版本", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "PolicyVersion",
+        verbose_name="当前版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -47,7 +55,10 @@ class PolicyVersion(models.Model):
     params = models.JSONField("参数")
     note = models.CharField("变更说明", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -66,3 +66,68 @@ class PolicyParams(BaseModel):
 
 
 PARAM_TITLES = {name: f.title or name for name, f in PolicyParams.model_fields.items()}
+
+BULLETIN_PERIOD_LABELS = {"month": "每月", "quarter": "每季度", "year": "每年"}
+
+# Parameters in the order and groups shown on pages (分组显示).
+PARAM_GROUPS: list[tuple[str, list[str]]] = [
+    ("审批信息推送与认领", ["claim_mode", "claim_window_days"]),
+    (
+        "监管信息反馈",
+        [
+            "feedback_push_days",
+            "bureau_claim_mode",
+            "bureau_claim_days",
+            "abnormal_only_feedback",
+            "penalty_feedback_on_effect",
+            "correction_reply_days",
+        ],
+    ),
+    ("信用", ["credit_push_days", "credit_check_at_acceptance"]),
+    ("公示", ["public_notice_silence_no_objection", "public_notice_days"]),
+    ("划转交接", ["handover_memo_required", "handover_window_months", "transition_months"]),
+    (
+        "电子监察与通报",
+        [
+            "yellow_threshold",
+            "bulletin_period",
+            "escalation_reminder_late_claims",
+            "escalation_reminder_late_ratio",
+            "escalation_interview_after_reminders",
+            "escalation_accountability_after_interviews",
+        ],
+    ),
+]
+
+_PERCENT = {"yellow_threshold", "escalation_reminder_late_ratio"}
+_MONTHS = {"handover_window_months", "transition_months"}
+_PERIODS = {
+    "escalation_interview_after_reminders",
+    "escalation_accountability_after_interviews",
+}
+
+
+def display_value(param: str, value) -> str:
+    """A parameter value as an administrator reads it (中文显示)."""
+    if value is None:
+        return "不适用"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if param in ("claim_mode", "bureau_claim_mode"):
+        try:
+            return CLAIM_MODE_LABELS[ClaimMode(value)]
+        except ValueError:
+            return str(value)
+    if param == "bulletin_period":
+        return BULLETIN_PERIOD_LABELS.get(value, str(value))
+    if param in _PERCENT:
+        return f"{round(float(value) * 100, 2):g}%"
+    if param in _MONTHS:
+        return f"{value} 个月"
+    if param in _PERIODS:
+        return f"{value} 个周期"
+    if param == "escalation_reminder_late_claims":
+        return f"{value} 件"
+    if param.endswith("_days"):
+        return f"{value} 个工作日"
+    return str(value)
