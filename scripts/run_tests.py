@@ -1,12 +1,26 @@
 """`make test`: the suite on SQLite, on PostgreSQL when one is configured or answers, then the
-browser tests. Any failure, and pytest's "no tests ran" (exit 5), fails the run."""
+browser tests. Any failure, and pytest's "no tests ran" (exit 5), fails the run.
+
+    python scripts/run_tests.py [pytest args…]
+
+Environment:
+  SHENGUAN_DATABASE_URL     PostgreSQL for the second pass (default: postgres://postgres@
+                            127.0.0.1:5432/shenguan when something answers on port 5432)
+  SHENGUAN_SKIP_POSTGRES=1  leave the PostgreSQL pass out (it is reported as skipped)
+  SHENGUAN_SKIP_BROWSER=1   leave the browser pass out (refused when the browser is required)
+  SHENGUAN_REQUIRE_BROWSER=1  a missing Chromium or Playwright fails instead of skipping (CI)
+  SHENGUAN_TEST_WORKERS     pytest-xdist processes for the SQLite and PostgreSQL passes
+                            (default: the number of CPUs, at most 4; 1 = no xdist)
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,38 +36,70 @@ def _pg_answers(host: str = "127.0.0.1", port: int = 5432) -> bool:
         return False
 
 
-def _run(label: str, args: list[str], env: dict) -> bool:
+def _workers() -> int:
+    raw = os.environ.get("SHENGUAN_TEST_WORKERS", "")
+    if raw.strip():
+        return max(1, int(raw))
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _parallel_args() -> list[str]:
+    n = _workers()
+    if n <= 1 or importlib.util.find_spec("xdist") is None:
+        return ["-p", "no:xdist"] if importlib.util.find_spec("xdist") else []
+    # loadfile keeps a module on one worker: module fixtures are built once, and the tests of
+    # one file (which often share data set-ups) do not race each other.
+    return ["-n", str(n), "--dist", "loadfile"]
+
+
+def _run(label: str, args: list[str], env: dict) -> tuple[str, bool, float]:
     print(f"\n=== {label} ===", flush=True)
+    t0 = time.monotonic()
     code = subprocess.call(PYTEST + args, cwd=ROOT, env=env)  # noqa: S603
+    elapsed = time.monotonic() - t0
     if code == 5:
         print(f"{label}: no tests ran (pytest exit 5) — counted as a failure", flush=True)
-    return code == 0
+    elif code != 0:
+        print(f"{label}: pytest exit {code}", flush=True)
+    return label, code == 0, elapsed
 
 
 def main() -> int:
-    base = dict(os.environ)
-    base.pop("SHENGUAN_DATABASE_URL", None)
     extra = sys.argv[1:]
-    results = []
-    results.append(("SQLite", _run("tests on SQLite", ["-m", "not browser", "-q", *extra], base)))
-    pg_url = os.environ.get("SHENGUAN_DATABASE_URL")
-    if not pg_url and os.environ.get("SHENGUAN_SKIP_POSTGRES") != "1" and _pg_answers():
-        pg_url = DEFAULT_PG
-    if pg_url:
-        env = {**base, "SHENGUAN_DATABASE_URL": pg_url}
-        results.append(
-            ("PostgreSQL", _run("tests on PostgreSQL", ["-m", "not browser", "-q", *extra], env))
-        )
+    base = dict(os.environ)
+    pg_url = base.pop("SHENGUAN_DATABASE_URL", None)
+    require_browser = base.get("SHENGUAN_REQUIRE_BROWSER") == "1"
+    results: list[tuple[str, bool | None, float]] = []
+
+    par = _parallel_args()
+    results.append(_run("SQLite", ["-m", "not browser", "-q", *par, *extra], base))
+
+    if base.get("SHENGUAN_SKIP_POSTGRES") == "1":
+        results.append(("PostgreSQL", None, 0.0))
     else:
-        print("\n=== PostgreSQL not configured and none answers on 127.0.0.1:5432: skipped ===")
-    if os.environ.get("SHENGUAN_SKIP_BROWSER") != "1":
-        results.append(
-            ("browser", _run("browser tests (Chromium)", ["-m", "browser", "-q", *extra], base))
-        )
+        if not pg_url and _pg_answers():
+            pg_url = DEFAULT_PG
+        if pg_url:
+            env = {**base, "SHENGUAN_DATABASE_URL": pg_url}
+            results.append(_run("PostgreSQL", ["-m", "not browser", "-q", *par, *extra], env))
+        else:
+            print("\n=== PostgreSQL: not configured and none answers on 127.0.0.1:5432 ===")
+            results.append(("PostgreSQL", None, 0.0))
+
+    if base.get("SHENGUAN_SKIP_BROWSER") == "1" and not require_browser:
+        results.append(("browser", None, 0.0))
+    else:
+        # one process: a single Chromium and a single live server
+        results.append(_run("browser", ["-m", "browser", "-q", "-p", "no:xdist", *extra], base))
+
     print("\n=== summary ===")
-    for label, ok in results:
-        print(f"{label:12s} {'passed' if ok else 'FAILED'}")
-    return 0 if all(ok for _, ok in results) else 1
+    for label, ok, seconds in results:
+        state = "skipped" if ok is None else ("passed" if ok else "FAILED")
+        print(f"{label:12s} {state:8s} {seconds:7.1f} s")
+    failed = any(ok is False for _, ok, _ in results)
+    if require_browser and any(label == "browser" and ok is None for label, ok, _ in results):
+        failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
