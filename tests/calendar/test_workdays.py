@@ -89,3 +89,24 @@ def test_working_days_between():
         1 for i in range(1, 366) if chinese_calendar.is_workday(d0 + dt.timedelta(days=i))
     )
     assert working_days_between(d0, dt.date(2026, 1, 1)) == expected
+
+
+@pytest.mark.django_db
+def test_end_of_range_is_a_value_error_not_an_index_error():
+    with pytest.raises(ValueError):
+        add_working_days(dt.date(2100, 12, 30), 5)
+    with pytest.raises(ValueError):
+        add_working_days(dt.date(2003, 12, 31), 1)
+
+
+@pytest.mark.django_db
+def test_a_hypothetical_calendar_previews_without_touching_the_cache():
+    cal = workdays.hypothetical(
+        holidays={dt.date(2027, 1, 1)}, workdays=set(), years=set(range(2004, 2028))
+    )
+    due = add_working_days(dt.date(2026, 12, 30), 2, cal=cal)
+    assert due == workdays.Due(dt.date(2027, 1, 4), False)
+    # The real calendar is unchanged: 2027 is still provisional there.
+    assert add_working_days(dt.date(2026, 12, 30), 2) == workdays.Due(dt.date(2027, 1, 1), True)
+    assert workdays.span_provisional(dt.date(2026, 12, 1), dt.date(2027, 1, 5))
+    assert not workdays.span_provisional(dt.date(2026, 12, 1), dt.date(2027, 1, 5), cal=cal)
