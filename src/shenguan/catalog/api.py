@@ -232,10 +232,22 @@ def memo_detail(request, memo_id: int):
 
 
 def _memo_content(data: dict) -> dict:
-    out = _present({k: data.get(k) for k in (
-        "number", "title", "duty_boundary", "feedback_arrangement", "technical_support",
-        "from_signatory", "from_signatory_title", "to_signatory", "to_signatory_title",
-    )})  # fmt: skip
+    out = _present(
+        {
+            k: data.get(k)
+            for k in (
+                "number",
+                "title",
+                "duty_boundary",
+                "feedback_arrangement",
+                "technical_support",
+                "from_signatory",
+                "from_signatory_title",
+                "to_signatory",
+                "to_signatory_title",
+            )
+        }
+    )
     if data.get("checklist") is not None:
         out["checklist"] = data["checklist"]
     return out
@@ -347,8 +359,12 @@ def supervision_update(request, sid: int, payload: SupervisionPatch):
     obj = selectors.supervision_get(user=request.auth, pk=sid)
     data = payload.dict(exclude_unset=True)
     changes = {}
-    for src, dst in (("name", "name"), ("regulator_id", "regulator"), ("division_id", "division"),
-                     ("active", "active")):  # fmt: skip
+    for src, dst in (
+        ("name", "name"),
+        ("regulator_id", "regulator"),
+        ("division_id", "division"),
+        ("active", "active"),
+    ):
         if src in data:
             changes[dst] = data[src]
     services.supervision_item_update(actor=request.auth, supervision_item=obj, **changes)
@@ -590,13 +606,23 @@ def export_file(
     """The list as a file in the layout the importer reads (phones masked)."""
     actor = request.auth
     if kind == "linkage":
-        f = {"jurisdiction_id": jurisdiction_id, "q": q, "department_id": department_id,
-             "item": item, "code": code}  # fmt: skip
+        f = {
+            "jurisdiction_id": jurisdiction_id,
+            "q": q,
+            "department_id": department_id,
+            "item": item,
+            "code": code,
+        }
         rows = exports.linkage_rows(selectors.entry_list(user=actor, filters=f))
         return exports.file_response(format, "审管联动事项清单", exports.LINKAGE_HEADERS, rows)
     if kind == "items":
-        f = {"jurisdiction_id": jurisdiction_id, "q": q, "department_id": department_id,
-             "status": status, "active": True}  # fmt: skip
+        f = {
+            "jurisdiction_id": jurisdiction_id,
+            "q": q,
+            "department_id": department_id,
+            "status": status,
+            "active": True,
+        }
         rows = exports.item_rows(selectors.item_list(user=actor, filters=f))
         return exports.file_response(format, "行政许可事项目录", exports.ITEM_HEADERS, rows)
     f = {"jurisdiction_id": jurisdiction_id, "q": q, "regulator_id": department_id}

@@ -22,10 +22,24 @@ _PUSH = dict(PushMethod.choices)
 _STAGE = dict(Stage.choices)
 
 LINKAGE_ORDER = (
-    "seq", "approval_department", "item", "regulator", "sup_codes", "sup_names", "item_code",
-    "power_type", "approval_division", "regulator_division", "responsible_person",
-    "contact_phone", "stages", "approval_duties", "supervision_duties", "push_method", "note",
-)  # fmt: skip
+    "seq",
+    "approval_department",
+    "item",
+    "regulator",
+    "sup_codes",
+    "sup_names",
+    "item_code",
+    "power_type",
+    "approval_division",
+    "regulator_division",
+    "responsible_person",
+    "contact_phone",
+    "stages",
+    "approval_duties",
+    "supervision_duties",
+    "push_method",
+    "note",
+)
 _LINKAGE_TITLES = {c.key: c.title for c in LINKAGE_COLUMNS}
 LINKAGE_HEADERS = [_LINKAGE_TITLES[k] for k in LINKAGE_ORDER]
 
@@ -57,12 +71,29 @@ def linkage_rows(entries: Iterable[LinkageEntry], *, mask: bool = True) -> Itera
 
 
 ITEM_ORDER = (
-    "code", "name", "power_type", "original_department", "statutory_days", "promised_days",
-    "needs_site_inspection", "needs_expert_review", "needs_hearing", "needs_public_notice",
-    "regulator_issues_certificate", "commitment_allowed", "accept_with_gaps_allowed",
-    "main_code", "main_name", "transfer_status", "effective_on", "batch_name", "planned_on",
-    "reason", "hall_window", "note",
-)  # fmt: skip
+    "code",
+    "name",
+    "power_type",
+    "original_department",
+    "statutory_days",
+    "promised_days",
+    "needs_site_inspection",
+    "needs_expert_review",
+    "needs_hearing",
+    "needs_public_notice",
+    "regulator_issues_certificate",
+    "commitment_allowed",
+    "accept_with_gaps_allowed",
+    "main_code",
+    "main_name",
+    "transfer_status",
+    "effective_on",
+    "batch_name",
+    "planned_on",
+    "reason",
+    "hall_window",
+    "note",
+)
 _ITEM_TITLES = {c.key: c.title for c in ITEM_COLUMNS}
 ITEM_HEADERS = [_ITEM_TITLES[k] for k in ITEM_ORDER]
 
