@@ -9,7 +9,7 @@ recompute YEAR` finishes it: recomputing is idempotent and touches only what rea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -169,11 +169,31 @@ def affected_deadlines(
     return Deadline.objects.filter(cond, state=DeadlineState.OPEN)
 
 
+# Other tables that carry deadlines on their own rows (e.g. linkage pushes, ADR 0008) register a
+# recompute here: func(*, actor, dates: list[date], include_provisional: bool, reason: str) -> int
+# recomputes their open deadlines that the changed dates (and, if asked, the provisional flag) may
+# move, idempotently and in batches of its own transactions, and returns how many changed.
+_DEADLINE_SOURCES: dict[str, Callable[..., int]] = {}
+
+
+def register_deadline_source(name: str, func: Callable[..., int]) -> None:
+    """Register (or replace) a deadline source recomputed with `calendar.Deadline` rows."""
+    _DEADLINE_SOURCES[name] = func
+
+
+def deadline_sources() -> dict[str, Callable[..., int]]:
+    """The registered deadline sources by name."""
+    return dict(_DEADLINE_SOURCES)
+
+
 def deadlines_recompute_affected(
     *, actor, dates: Iterable[dt.date], reason: str, include_provisional: bool = True
 ) -> int:
-    """Recompute the open deadlines a calendar change may move, in batches; count the changed."""
+    """Recompute the open deadlines a calendar change may move, in batches; count the changed.
+
+    Covers `calendar.Deadline` rows and every registered deadline source."""
     workdays.invalidate()
+    dates = sorted(set(dates))
     qs = affected_deadlines(dates, include_provisional=include_provisional)
     ids = list(qs.order_by("id").values_list("id", flat=True))
     changed = 0
@@ -182,6 +202,10 @@ def deadlines_recompute_affected(
             for d in Deadline.objects.filter(pk__in=ids[i : i + RECOMPUTE_BATCH]).order_by("id"):
                 if deadline_recompute(actor=actor, deadline=d, reason=reason):
                     changed += 1
+    for func in list(_DEADLINE_SOURCES.values()):
+        changed += func(
+            actor=actor, dates=dates, include_provisional=include_provisional, reason=reason
+        )
     return changed
 
 
