@@ -284,3 +284,30 @@ def test_recompute_year_finishes_an_interrupted_import(world, sysadmin, open_dea
     d.refresh_from_db()
     assert (d.due_date, d.provisional) == (dt.date(2027, 1, 4), False)
     assert calendar_recompute_year(actor=sysadmin, year=2027) == 0  # idempotent
+
+
+@pytest.mark.django_db
+def test_the_settle_sweep_catches_deadlines_a_stale_process_opened(world, sysadmin, open_deadline):
+    from django.utils import timezone
+
+    from shenguan.calendar.services import calendar_settle, deadline_compute
+    from shenguan.outbox.sweeps import registered_sweeps
+
+    assert "calendar.settle" in registered_sweeps()
+    import_file(sysadmin)
+    # Another process, its cache still without 2027, opened these just after the import:
+    stale = workdays.hypothetical(set(), set(), set(range(2004, 2027)))
+    d = open_deadline(dt.date(2026, 12, 30), 2)
+    due_date, due_at, prov = deadline_compute(d.start_at, 2, cal=stale)
+    Deadline.objects.filter(pk=d.pk).update(due_date=due_date, due_at=due_at, provisional=prov)
+    old = open_deadline(dt.date(2026, 11, 23), 2)
+    Deadline.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=1), due_date=dt.date(2026, 12, 1)
+    )
+    res = calendar_settle()
+    d.refresh_from_db()
+    assert (d.due_date, d.provisional) == (dt.date(2027, 1, 4), False)
+    assert res["changed"] == 1
+    old.refresh_from_db()
+    assert old.due_date == dt.date(2026, 12, 1)  # outside the window: left alone
+    assert calendar_settle()["changed"] == 0

@@ -29,3 +29,9 @@ class CalendarConfig(AppConfig):
             )
         )
         register_banner(next_year_missing_banner)
+
+        from shenguan.outbox.sweeps import register_sweep
+
+        from .services import calendar_settle
+
+        register_sweep("calendar.settle", 600, lambda now: calendar_settle(now=now))

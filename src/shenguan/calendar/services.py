@@ -502,3 +502,41 @@ def calendar_day_set(
     else:
         workdays.invalidate()
     return DaySetResult(date, kind, name if kind else "", after.get("source", ""), True, recomputed)
+
+
+# The in-memory calendar of another process may lag a change by up to 30 s (ADR 0004), so a
+# deadline opened there meanwhile can miss the recompute that followed the change.
+STALE_WINDOW = dt.timedelta(minutes=2)
+
+
+def calendar_settle(*, now: dt.datetime | None = None) -> dict:
+    """Worker sweep (日历变更补算): catch deadlines a calendar change could not reach in time.
+
+    Recomputes (a) open provisional deadlines whose years are all loaded now, and (b) open
+    deadlines created within two minutes after the latest calendar change. Idempotent.
+    """
+    from django.db.models import Max
+
+    now = now or timezone.now()
+    workdays.invalidate()
+    cal = workdays.calendar()
+    ids: set[int] = set()
+    for pk, start_at, due_date in Deadline.objects.filter(
+        state=DeadlineState.OPEN, provisional=True
+    ).values_list("pk", "start_at", "due_date"):
+        if not workdays.span_provisional(workdays.local_date(start_at), due_date, cal=cal):
+            ids.add(pk)
+    last_change = CalendarYear.objects.aggregate(m=Max("updated_at"))["m"]
+    if last_change is not None and now - last_change < dt.timedelta(days=1):
+        ids |= set(
+            Deadline.objects.filter(
+                state=DeadlineState.OPEN,
+                created_at__gte=last_change,
+                created_at__lte=last_change + STALE_WINDOW,
+            ).values_list("pk", flat=True)
+        )
+    changed = 0
+    for d in Deadline.objects.filter(pk__in=sorted(ids)).order_by("id"):
+        if deadline_recompute(actor=None, deadline=d, reason="calendar_settle"):
+            changed += 1
+    return {"checked": len(ids), "changed": changed}
