@@ -7,4 +7,9 @@ from . import views
 app_name = "public"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<str:code>/", views.jurisdiction_home, name="jurisdiction"),
+    path("<str:code>/transferred/", views.transferred, name="transferred"),
+    path("<str:code>/retained/", views.retained, name="retained"),
+    path("<str:code>/planned/", views.planned, name="planned"),
+    path("<str:code>/linkage/", views.linkage, name="linkage"),
 ]
