@@ -121,3 +121,21 @@ def test_english_home_page(client, world):
 def test_a_foreign_next_url_is_not_followed(client):
     r = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert r.status_code == 302 and "evil.example" not in r["Location"]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_it_switches(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "用户名" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in html and "Username" in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_chinese(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = client.get("/accounts/login/").content.decode()
+    assert '<html lang="zh-hans">' in html
