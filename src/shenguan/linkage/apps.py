@@ -2,8 +2,13 @@ from django.apps import AppConfig
 
 
 class LinkageConfig(AppConfig):
-    """审管联动."""
+    """审管联动: approval records, licences, pushes and claims, feedback, disposals, notices."""
 
     name = "shenguan.linkage"
     label = "linkage"
     verbose_name = "审管联动"
+
+    def ready(self) -> None:
+        from . import sweeps
+
+        sweeps.register()

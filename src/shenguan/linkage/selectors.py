@@ -1,0 +1,425 @@
+"""Reads of the linkage app, always scoped to what the actor may see (Model.objects.restrict):
+records, licences, inboxes of pushes with their filters, feedback, notices, timelines, counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shenguan.calendar import workdays
+from shenguan.core.errors import NotFound
+
+from .models import (
+    ApprovalRecord,
+    ClaimedMode,
+    Disposal,
+    Feedback,
+    FeedbackState,
+    Licence,
+    LicenceEvent,
+    Material,
+    Notice,
+    Push,
+    PushDirection,
+    PushState,
+    RecordState,
+)
+
+
+def _one(qs, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def _day_start(d: dt.date) -> dt.datetime:
+    return workdays.end_of_day(d - dt.timedelta(days=1))
+
+
+# --- records and materials ---------------------------------------------------------------------
+
+
+def record_list(*, user, filters: dict | None = None) -> QuerySet[ApprovalRecord]:
+    """Approval records the actor may see, newest first, filtered."""
+    qs = ApprovalRecord.objects.restrict(user).select_related("item", "department")
+    f = filters or {}
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("item_id"):
+        qs = qs.filter(item_id=f["item_id"])
+    if f.get("case_number"):
+        qs = qs.filter(case_number__startswith=f["case_number"].strip())
+    if f.get("applicant"):
+        qs = qs.filter(applicant_name__icontains=f["applicant"].strip())
+    if f.get("supervision_gap") is not None:
+        qs = qs.filter(supervision_gap=f["supervision_gap"])
+    if f.get("decided_from"):
+        qs = qs.filter(decided_on__gte=f["decided_from"])
+    if f.get("decided_to"):
+        qs = qs.filter(decided_on__lte=f["decided_to"])
+    if f.get("source"):
+        qs = qs.filter(source=f["source"])
+    return qs.order_by("-id")
+
+
+def record_get(*, user, pk) -> ApprovalRecord:
+    """One record the actor may see, or 404."""
+    return _one(record_list(user=user), pk)
+
+
+def material_get(*, user, pk) -> Material:
+    """One material whose record the actor may see, or 404."""
+    return _one(Material.objects.restrict(user).select_related("record"), pk)
+
+
+# --- licences ----------------------------------------------------------------------------------
+
+
+def licence_list(*, user, filters: dict | None = None) -> QuerySet[Licence]:
+    """Licences the actor may see, newest first, filtered."""
+    qs = Licence.objects.restrict(user).select_related("item", "department")
+    f = filters or {}
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("number"):
+        qs = qs.filter(number__startswith=f["number"].strip())
+    if f.get("holder"):
+        qs = qs.filter(holder_name__icontains=f["holder"].strip())
+    if f.get("item_id"):
+        qs = qs.filter(item_id=f["item_id"])
+    return qs.order_by("-id")
+
+
+def licence_get(*, user, pk) -> Licence:
+    """One licence the actor may see, or 404."""
+    return _one(licence_list(user=user), pk)
+
+
+def licence_history(*, user, licence: Licence) -> QuerySet[LicenceEvent]:
+    """The dated state changes of a licence."""
+    return LicenceEvent.objects.restrict(user).filter(licence_id=licence.pk).order_by("at", "id")
+
+
+def licence_verify(*, number: str) -> list[Licence]:
+    """Licences with this number, for the public verification page (证照核验, no login)."""
+    number = (number or "").strip()
+    if not number or len(number) > 100:
+        return []
+    return list(
+        Licence.objects.filter(number=number).select_related("item", "department", "jurisdiction")
+    )
+
+
+# --- pushes ------------------------------------------------------------------------------------
+
+BOXES = ("to_claim", "claimed", "auto_claimed", "sent", "all")
+
+
+def push_list(*, user, box: str = "all", filters: dict | None = None) -> QuerySet[Push]:
+    """The actor's inbox (收件箱) of pushes: to claim (most urgent first), claimed, auto-claimed,
+    sent, or all it may see; with the filters real platforms offer."""
+    qs = Push.objects.restrict(user).select_related(
+        "sender_department", "addressee_department", "item"
+    )
+    mine = None if user.is_oversight else user.department_id
+    received = Q(addressee_department_id=mine) if mine else Q()
+    if box == "to_claim":
+        qs = qs.filter(received, state=PushState.PENDING)
+    elif box == "claimed":
+        qs = qs.filter(
+            received,
+            state=PushState.CLAIMED,
+            claimed_mode__in=[ClaimedMode.MANUAL, ClaimedMode.ON_PUSH],
+        )
+    elif box == "auto_claimed":
+        qs = qs.filter(received, state=PushState.CLAIMED, claimed_mode=ClaimedMode.TIMEOUT)
+    elif box == "sent":
+        qs = qs.filter(sender_department_id=mine) if mine else qs
+    f = filters or {}
+    now = timezone.now()
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("direction"):
+        qs = qs.filter(direction=f["direction"])
+    if f.get("item_id"):
+        qs = qs.filter(item_id=f["item_id"])
+    if f.get("case_number"):
+        qs = qs.filter(case_number__startswith=str(f["case_number"]).strip())
+    if f.get("applicant"):
+        qs = qs.filter(applicant_name__icontains=str(f["applicant"]).strip())
+    if f.get("subject_from"):
+        qs = qs.filter(subject_date__gte=f["subject_from"])
+    if f.get("subject_to"):
+        qs = qs.filter(subject_date__lte=f["subject_to"])
+    if f.get("pushed_from"):
+        qs = qs.filter(pushed_at__gte=_day_start(f["pushed_from"]))
+    if f.get("pushed_to"):
+        qs = qs.filter(pushed_at__lt=workdays.end_of_day(f["pushed_to"]))
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("claimed_mode"):
+        qs = qs.filter(claimed_mode=f["claimed_mode"])
+    if f.get("claimant"):
+        qs = qs.filter(claimed_by_name__icontains=str(f["claimant"]).strip())
+    if f.get("claimed_from"):
+        qs = qs.filter(claimed_at__gte=_day_start(f["claimed_from"]))
+    if f.get("claimed_to"):
+        qs = qs.filter(claimed_at__lt=workdays.end_of_day(f["claimed_to"]))
+    if f.get("department_id"):
+        d = f["department_id"]
+        qs = qs.filter(Q(sender_department_id=d) | Q(addressee_department_id=d))
+    if f.get("overdue"):
+        qs = qs.filter(state=PushState.PENDING, claim_due_at__lte=now)
+    if f.get("late") is not None:
+        qs = qs.filter(claim_late=f["late"])
+    if f.get("provisional"):
+        qs = qs.filter(state=PushState.PENDING, claim_provisional=True)
+    if box == "to_claim":
+        return qs.order_by("claim_due_at", "id")
+    return qs.order_by("-pushed_at", "-id")
+
+
+def push_get(*, user, pk) -> Push:
+    """One push the actor may see (with its snapshot), or 404."""
+    return _one(
+        Push.objects.restrict(user).select_related(
+            "sender_department",
+            "addressee_department",
+            "addressee_division",
+            "item",
+            "record",
+            "licence",
+            "feedback",
+            "notice",
+            "snapshot",
+        ),
+        pk,
+    )
+
+
+def countdown(push: Push, today: dt.date | None = None) -> dict:
+    """Working days left to claim (认领倒计时): days, overdue flag, provisional flag."""
+    today = today or timezone.localdate()
+    if push.state != PushState.PENDING:
+        return {"days": None, "overdue": False, "provisional": push.claim_provisional}
+    overdue = timezone.now() >= push.claim_due_at
+    days = workdays.working_days_between(today, push.claim_due_date)
+    if not overdue and not workdays.is_working_day(today):
+        days = max(days - 1, 0) if days > 0 else days
+    return {"days": days, "overdue": overdue, "provisional": push.claim_provisional}
+
+
+def responsibility(push: Push) -> dict:
+    """Who answers for what from when (000 §4): the sender before the push, the addressee from
+    its receipt; for an approval: approval by the bureau, supervision by the regulator."""
+    return {
+        "before": push.sender_department.name,
+        "after": push.addressee_department.name,
+        "from": push.pushed_at,
+    }
+
+
+def _at(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(0, 0), tzinfo=workdays.SHANGHAI)
+
+
+def push_timeline(*, user, push: Push) -> list[dict]:
+    """The whole story of a push (时间线): record → pushed → claimed → feedback → disposal."""
+    ev: list[dict] = []
+
+    def add(at, label, who="", detail="", tag=""):
+        if at is not None:
+            ev.append({"at": _at(at), "label": label, "who": who, "detail": detail, "tag": tag})
+
+    rec = push.record if push.record_id else None
+    if rec is not None:
+        add(rec.accepted_on, "受理", rec.department.name, rec.case_number)
+        add(
+            rec.decided_on,
+            "作出审批决定",
+            rec.department.name,
+            f"{rec.get_result_display()} {rec.decision_number}".strip(),
+        )
+    related = Q(pk=push.pk)
+    if rec is not None:
+        related |= Q(record_id=rec.pk)
+    if push.feedback_id:
+        related |= Q(feedback_id=push.feedback_id)
+    if push.notice_id:
+        related |= Q(notice_id=push.notice_id)
+    pushes = list(
+        Push.objects.restrict(user)
+        .filter(related)
+        .select_related("sender_department", "addressee_department")
+        .order_by("pushed_at", "id")
+    )
+    for p in pushes:
+        add(
+            p.pushed_at,
+            f"推送{p.get_kind_display()}",
+            p.sender_department.name,
+            f"→ {p.addressee_department.name}",
+            "push",
+        )
+        if p.state == PushState.CLAIMED:
+            late = "（逾期）" if p.claim_late else ""
+            add(
+                p.claimed_at,
+                f"认领（{p.get_claimed_mode_display()}）{late}",
+                f"{p.addressee_department.name} {p.claimed_by_name}",
+                "",
+                "claim",
+            )
+    fq = Q(pk=push.feedback_id) if push.feedback_id else Q(pk__in=[])
+    if rec is not None:
+        fq |= Q(record_id=rec.pk)
+    if push.licence_id:
+        fq |= Q(licence_id=push.licence_id)
+    feedback = list(Feedback.objects.restrict(user).filter(fq).select_related("sender_department"))
+    for fb in feedback:
+        state = {
+            FeedbackState.RECORDED: "（正常结果，仅登记不推送）",
+            FeedbackState.HELD: "（待处罚决定生效后推送）",
+        }.get(fb.state, "（逾期推送）" if fb.send_late else "")
+        add(
+            fb.created_at,
+            f"登记{fb.get_kind_display()}{state}",
+            fb.sender_department.name,
+            fb.title,
+            "feedback",
+        )
+        if fb.replied_at:
+            late = "（逾期）" if fb.reply_late else ""
+            add(
+                fb.replied_at,
+                f"纠错答复：{fb.get_reply_outcome_display()}{late}",
+                fb.replied_by_name,
+                fb.reply_text[:100],
+                "reply",
+            )
+    for d in Disposal.objects.restrict(user).filter(feedback__in=[f.pk for f in feedback]):
+        add(
+            d.recorded_at,
+            f"处置：{d.get_outcome_display()}",
+            d.recorded_by_name,
+            f"{d.decision_number} {d.decided_on.isoformat()}".strip(),
+            "disposal",
+        )
+    lic_id = push.licence_id or (
+        Licence.objects.filter(record_id=rec.pk).values_list("pk", flat=True).first()
+        if rec
+        else None
+    )
+    if lic_id:
+        for e in LicenceEvent.objects.restrict(user).filter(licence_id=lic_id).order_by("at"):
+            if not e.from_state:
+                continue
+            add(
+                e.at,
+                f"证照状态：{e.get_from_state_display()} → {e.get_to_state_display()}",
+                e.actor_name,
+                f"{e.decision_number} {e.reason}".strip(),
+                "licence",
+            )
+    ev.sort(key=lambda e: e["at"])
+    return ev
+
+
+# --- feedback and notices ----------------------------------------------------------------------
+
+
+def feedback_list(*, user, filters: dict | None = None) -> QuerySet[Feedback]:
+    """Feedback the actor sent or received, newest first."""
+    qs = Feedback.objects.restrict(user).select_related(
+        "sender_department", "addressee_department", "record", "licence"
+    )
+    f = filters or {}
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("record_id"):
+        qs = qs.filter(record_id=f["record_id"])
+    if f.get("licence_id"):
+        qs = qs.filter(licence_id=f["licence_id"])
+    if f.get("late") is not None:
+        qs = qs.filter(send_late=f["late"])
+    if f.get("open_disposal"):
+        qs = qs.filter(kind="revocation_opinion", disposal__isnull=True, state="pushed")
+    if f.get("open_reply"):
+        qs = qs.filter(kind="correction_request", replied_at__isnull=True, state="pushed")
+    return qs.order_by("-id")
+
+
+def feedback_get(*, user, pk) -> Feedback:
+    """One feedback the actor may see, or 404."""
+    return _one(feedback_list(user=user).select_related("reply_deadline"), pk)
+
+
+def notice_list(*, user, filters: dict | None = None) -> QuerySet[Notice]:
+    """Notices the actor sent or received, newest first."""
+    qs = Notice.objects.restrict(user).select_related("sender_department")
+    f = filters or {}
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    return qs.order_by("-id")
+
+
+def notice_get(*, user, pk) -> Notice:
+    """One notice the actor may see, or 404."""
+    return _one(notice_list(user=user), pk)
+
+
+# --- counts ------------------------------------------------------------------------------------
+
+
+def inbox_counts(*, user) -> dict:
+    """Live counts for the actor's home and inbox tabs (real queries, never made-up figures)."""
+    now = timezone.now()
+    qs = Push.objects.restrict(user)
+    mine = None if user.is_oversight else user.department_id
+    received = qs.filter(addressee_department_id=mine) if mine else qs
+    agg = received.aggregate(
+        to_claim=Count("id", filter=Q(state=PushState.PENDING)),
+        overdue=Count("id", filter=Q(state=PushState.PENDING, claim_due_at__lte=now)),
+        provisional=Count("id", filter=Q(state=PushState.PENDING, claim_provisional=True)),
+        auto_claimed=Count(
+            "id", filter=Q(state=PushState.CLAIMED, claimed_mode=ClaimedMode.TIMEOUT)
+        ),
+        feedback_to_claim=Count(
+            "id", filter=Q(state=PushState.PENDING, direction=PushDirection.TO_BUREAU)
+        ),
+    )
+    out = {k: int(v or 0) for k, v in agg.items()}
+    fb = Feedback.objects.restrict(user)
+    if mine:
+        out["open_disposals"] = fb.filter(
+            addressee_department_id=mine,
+            kind="revocation_opinion",
+            disposal__isnull=True,
+            state=FeedbackState.PUSHED,
+        ).count()
+        out["open_replies"] = fb.filter(
+            addressee_department_id=mine,
+            kind="correction_request",
+            replied_at__isnull=True,
+            state=FeedbackState.PUSHED,
+        ).count()
+        out["feedback_held"] = fb.filter(
+            sender_department_id=mine, state=FeedbackState.HELD
+        ).count()
+    recs = ApprovalRecord.objects.restrict(user)
+    if mine:
+        recs = recs.filter(department_id=mine)
+    out["drafts"] = recs.filter(state=RecordState.DRAFT).count()
+    out["gaps"] = recs.filter(supervision_gap=True).count()
+    return out

@@ -1,0 +1,411 @@
+"""Periodic sweeps of the linkage app, run by the worker (定时任务): auto-claim at the deadline,
+held penalties released when effective, catalogue change notices turned into pushes, licences
+past their validity, the daily digest; and the recompute of push deadlines after a calendar
+change (a deadline source of calendar.services).
+
+Every sweep is idempotent and safe with several workers: rows change by conditional, set-based
+UPDATEs (`… WHERE state = 'pending'`), and what must happen once is guarded by a unique key.
+The auto-claim sweep writes one audit event per jurisdiction and batch listing the push ids, and
+one outbox event per addressee department, kind and batch (ADR 0008).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from shenguan.audit.services import audit_record
+from shenguan.calendar import workdays
+from shenguan.calendar.services import deadline_compute
+from shenguan.core.serialize import to_jsonable
+from shenguan.org.models import LiaisonAssignment, LiaisonKind
+from shenguan.outbox.services import outbox_emit
+from shenguan.policy.params import ClaimMode
+
+from .models import (
+    ClaimedMode,
+    DigestLog,
+    Feedback,
+    FeedbackState,
+    Licence,
+    LicenceEvent,
+    LicenceState,
+    Notice,
+    Push,
+    PushState,
+)
+from .services import AUTO_CLAIMED_EVENT, KIND_LABELS, liaison_user_ids
+
+log = logging.getLogger("shenguan.linkage")
+
+AUTO_CLAIM_BATCH = 20000
+AUTO_CLAIM_NAME = "系统（超时自动认领）"
+
+
+# --- auto-claim at the deadline ----------------------------------------------------------------
+
+
+def _claim_ids(ids: list[int]) -> list[tuple]:
+    """Claim these pushes on timeout if still pending; the rows actually claimed (id,
+    jurisdiction, addressee, sender, kind). One statement: a manual claim racing it either
+    committed first (the row is no longer pending) or waits for this one and then finds it
+    claimed."""
+    table = Push._meta.db_table
+    cols = "id, jurisdiction_id, addressee_department_id, sender_department_id, kind"
+    sets = (
+        "state = %s, claimed_at = claim_due_at, claimed_mode = %s, claimed_by_name = %s, "
+        "claim_late = %s"
+    )
+    base = [PushState.CLAIMED, ClaimedMode.TIMEOUT, AUTO_CLAIM_NAME, True]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"UPDATE {table} SET {sets} WHERE id = ANY(%s) AND state = %s "  # noqa: S608
+                f"RETURNING {cols}",
+                [*base, ids, PushState.PENDING],
+            )
+            return list(cur.fetchall())
+        out: list[tuple] = []
+        for i in range(0, len(ids), 10000):
+            chunk = ids[i : i + 10000]
+            marks = ",".join(["%s"] * len(chunk))
+            cur.execute(
+                f"UPDATE {table} SET {sets} WHERE id IN ({marks}) AND state = %s "  # noqa: S608
+                f"RETURNING {cols}",
+                [*base, *chunk, PushState.PENDING],
+            )
+            out.extend(cur.fetchall())
+        return out
+
+
+def _report_batch(rows: list[tuple], now: dt.datetime) -> None:
+    """One audit event per jurisdiction and one outbox event per department and kind."""
+    by_j: dict[int, list[int]] = {}
+    by_dept: dict[tuple, list[int]] = {}
+    senders: dict[tuple, set] = {}
+    for pk, jid, addressee, sender, kind in rows:
+        by_j.setdefault(jid, []).append(pk)
+        key = (jid, addressee, kind)
+        by_dept.setdefault(key, []).append(pk)
+        senders.setdefault(key, set()).add(sender)
+    liaisons = liaison_user_ids({k[1] for k in by_dept}, timezone.localdate(now))
+    for (jid, dept, kind), ids in sorted(by_dept.items()):
+        ids.sort()
+        label = KIND_LABELS.get(kind, kind)
+        outbox_emit(
+            event_type=AUTO_CLAIMED_EVENT[kind],
+            jurisdiction_id=jid,
+            payload={
+                "addressee_department_id": dept,
+                "kind": kind,
+                "push_ids": ids,
+                "count": len(ids),
+                "claimed_mode": ClaimedMode.TIMEOUT,
+                "claim_late": True,
+                "swept_at": now,
+            },
+            department_ids=[dept, *sorted(senders[(jid, dept, kind)])],
+            notify_user_ids=liaisons.get(dept, []),
+            notify={
+                "title": f"{len(ids)}条{label}推送已超时自动认领",
+                "body": "认领时限届满未认领，系统已自动认领并计入超期认领，请及时开展监管。",
+                "link": "/linkage/?box=auto_claimed",
+            },
+        )
+    for jid, ids in sorted(by_j.items()):
+        ids.sort()
+        audit_record(
+            actor=None,
+            action="push.auto_claim",
+            obj=("linkage.push", f"{ids[0]}..{ids[-1]}"),
+            jurisdiction_id=jid,
+            after={"count": len(ids), "push_ids": ids, "swept_at": to_jsonable(now)},
+        )
+
+
+def push_auto_claim_due(*, now: dt.datetime | None = None, batch: int = AUTO_CLAIM_BATCH) -> dict:
+    """Claim every pending push whose timeout deadline has ended (超时自动认领, 002 §17): set-based,
+    in batches of its own transaction, in deadline order; idempotent."""
+    now = now or timezone.now()
+    claimed = batches = 0
+    last: tuple | None = None
+    base = Push.objects.filter(
+        state=PushState.PENDING, claim_policy=ClaimMode.TIMEOUT, claim_due_at__lte=now
+    )
+    while True:
+        qs = base
+        if last is not None:
+            qs = qs.filter(claim_due_at__gte=last[0]).filter(
+                Q(claim_due_at__gt=last[0]) | Q(id__gt=last[1])
+            )
+        keys = list(qs.order_by("claim_due_at", "id").values_list("claim_due_at", "id")[:batch])
+        if not keys:
+            break
+        last = keys[-1]
+        with transaction.atomic():
+            rows = _claim_ids([k[1] for k in keys])
+            if rows:
+                _report_batch(rows, now)
+        claimed += len(rows)
+        batches += 1
+        if len(keys) < batch:
+            break
+    return {"claimed": claimed, "batches": batches}
+
+
+# --- held penalties, catalogue change notices, licence expiry ----------------------------------
+
+
+def feedback_release_due(*, now: dt.datetime | None = None) -> dict:
+    """Push held penalties that have taken effect (处罚决定生效后推送)."""
+    from .services import feedback_release
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    released = 0
+    for fb in Feedback.objects.filter(state=FeedbackState.HELD, effective_on__lte=today).order_by(
+        "id"
+    )[:1000]:
+        if feedback_release(feedback=fb, at=now) is not None:
+            released += 1
+    return {"released": released}
+
+
+def change_notices_sync(*, now: dt.datetime | None = None) -> dict:
+    """Turn the catalogue's change notices into claimable notice pushes (002 §20)."""
+    from shenguan.catalog.models import ChangeNotice
+
+    from .services import notice_from_change
+
+    done = Notice.objects.filter(change_notice__isnull=False).values("change_notice_id")
+    made = 0
+    for cn in ChangeNotice.objects.exclude(pk__in=done).select_related("item").order_by("id")[:500]:
+        if notice_from_change(change_notice=cn, at=now) is not None:
+            made += 1
+    return {"notices": made}
+
+
+def licences_expire_due(*, now: dt.datetime | None = None) -> dict:
+    """Mark valid or suspended licences past their validity as expired (有效期届满), set-based."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    total = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Licence.objects.filter(
+                    state__in=[LicenceState.VALID, LicenceState.SUSPENDED], valid_until__lt=today
+                )
+                .order_by("id")
+                .values_list("pk", "jurisdiction_id", "state", "valid_until")[:2000]
+            )
+            if not due:
+                break
+            ids = [d[0] for d in due]
+            Licence.objects.filter(
+                pk__in=ids, state__in=[LicenceState.VALID, LicenceState.SUSPENDED]
+            ).update(state=LicenceState.EXPIRED, state_since=today, updated_at=now)
+            LicenceEvent.objects.bulk_create(
+                [
+                    LicenceEvent(
+                        jurisdiction_id=jid,
+                        licence_id=pk,
+                        from_state=st,
+                        to_state=LicenceState.EXPIRED,
+                        effective_on=until + dt.timedelta(days=1),
+                        reason="有效期届满",
+                        actor_name="系统",
+                        at=now,
+                    )
+                    for pk, jid, st, until in due
+                ]
+            )
+            by_j: dict[int, list[int]] = {}
+            for pk, jid, _st, _u in due:
+                by_j.setdefault(jid, []).append(pk)
+            for jid, lic_ids in sorted(by_j.items()):
+                audit_record(
+                    actor=None,
+                    action="licence.expire",
+                    obj=("linkage.licence", f"{lic_ids[0]}..{lic_ids[-1]}"),
+                    jurisdiction_id=jid,
+                    after={"licence_ids": lic_ids, "on": today},
+                )
+            total += len(due)
+    return {"expired": total}
+
+
+# --- the daily digest --------------------------------------------------------------------------
+
+DIGEST_HOUR = 8  # local time from which the digest of a working day is sent
+
+
+def digest_counts(department_id: int, jurisdiction_id: int, today: dt.date) -> dict:
+    """The figures of a liaison's daily digest: pushed today, pending, claimed today,
+    unclaimed pushes of this month."""
+    start = workdays.end_of_day(today - dt.timedelta(days=1))
+    end = workdays.end_of_day(today)
+    month_start = workdays.end_of_day(today.replace(day=1) - dt.timedelta(days=1))
+    qs = Push.objects.filter(jurisdiction_id=jurisdiction_id, addressee_department_id=department_id)
+    agg = qs.aggregate(
+        pushed_today=Count("id", filter=Q(pushed_at__gte=start, pushed_at__lt=end)),
+        pending=Count("id", filter=Q(state=PushState.PENDING)),
+        overdue=Count("id", filter=Q(state=PushState.PENDING, claim_due_at__lte=timezone.now())),
+        claimed_today=Count(
+            "id", filter=Q(state=PushState.CLAIMED, claimed_at__gte=start, claimed_at__lt=end)
+        ),
+        unclaimed_month=Count("id", filter=Q(state=PushState.PENDING, pushed_at__gte=month_start)),
+    )
+    return {k: int(v or 0) for k, v in agg.items()}
+
+
+def digest_text(dept_name: str, today: dt.date, c: dict) -> str:
+    """The SMS text of a digest (short, Chinese)."""
+    return (
+        f"【审管联动】{dept_name}{today.month}月{today.day}日：今日新推送{c['pushed_today']}条，"
+        f"待认领{c['pending']}条（其中逾期{c['overdue']}条），今日已认领{c['claimed_today']}条，"
+        f"本月未认领{c['unclaimed_month']}条。"
+    )
+
+
+def daily_digest_send(*, now: dt.datetime | None = None) -> dict:
+    """Send each current liaison (联络员) the day's digest, on working days only, once a day:
+    an in-app notification and an SMS through the outbox `sms` channel."""
+    now = now or timezone.now()
+    local = timezone.localtime(now, workdays.SHANGHAI)
+    today = local.date()
+    if not workdays.is_working_day(today):
+        return {"sent": 0, "skipped": "not_a_working_day"}
+    if local.hour < DIGEST_HOUR:
+        return {"sent": 0, "skipped": "too_early"}
+    sent_today = DigestLog.objects.filter(on_date=today).values("liaison_id")
+    liaisons = (
+        LiaisonAssignment.objects.filter(kind=LiaisonKind.LIAISON, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        .exclude(pk__in=sent_today)
+        .select_related("department")
+        .order_by("id")
+    )
+    sent = 0
+    for la in liaisons[:2000]:
+        counts = digest_counts(la.department_id, la.jurisdiction_id, today)
+        text = digest_text(la.department.short_name or la.department.name, today, counts)
+        try:
+            with transaction.atomic():
+                DigestLog.objects.create(
+                    jurisdiction_id=la.jurisdiction_id,
+                    department_id=la.department_id,
+                    liaison=la,
+                    on_date=today,
+                    counts=counts,
+                    created_at=now,
+                )
+                extra = [("sms", {"phone": la.phone, "text": text})] if la.phone else []
+                outbox_emit(
+                    event_type="linkage.digest",
+                    jurisdiction_id=la.jurisdiction_id,
+                    payload={
+                        "department_id": la.department_id,
+                        "liaison_id": la.pk,
+                        "on_date": today,
+                        **counts,
+                    },
+                    notify_user_ids=[la.user_id] if la.user_id else [],
+                    notify={
+                        "title": f"审管联动每日提醒（{today.isoformat()}）",
+                        "body": text,
+                        "link": "/linkage/?box=to_claim",
+                    },
+                    extra=extra,
+                )
+        except IntegrityError:  # another worker sent it meanwhile
+            continue
+        sent += 1
+    return {"sent": sent}
+
+
+# --- push deadlines after a calendar change (deadline source) ----------------------------------
+
+RECOMPUTE_BATCH = 2000
+
+
+def push_deadlines_recompute(*, actor, dates, include_provisional: bool, reason: str) -> int:
+    """Recompute the claim deadlines of pending pushes a calendar change may move (the
+    provisional ones too when asked), in batches; each batch audited as one event."""
+    dates = sorted(set(dates))
+    cond = Q(claim_provisional=True) if include_provisional else Q(pk__in=[])
+    if dates:
+        lo, hi = dates[0], dates[-1]
+        cond |= Q(claim_start_at__lt=workdays.end_of_day(hi), claim_due_date__gte=lo)
+    ids = list(
+        Push.objects.filter(cond, state=PushState.PENDING)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    changed = 0
+    for i in range(0, len(ids), RECOMPUTE_BATCH):
+        with transaction.atomic():
+            rows = list(
+                Push.objects.select_for_update()
+                .filter(pk__in=ids[i : i + RECOMPUTE_BATCH], state=PushState.PENDING)
+                .order_by("id")
+            )
+            moved = []
+            for p in rows:
+                due_date, due_at, provisional = deadline_compute(
+                    p.claim_start_at, p.claim_budget_days
+                )
+                if (due_date, provisional) != (p.claim_due_date, p.claim_provisional):
+                    moved.append((p, p.claim_due_date, p.claim_provisional))
+                    p.claim_due_date, p.claim_due_at, p.claim_provisional = (
+                        due_date,
+                        due_at,
+                        provisional,
+                    )
+            if not moved:
+                continue
+            Push.objects.bulk_update(
+                [m[0] for m in moved], ["claim_due_date", "claim_due_at", "claim_provisional"]
+            )
+            by_j: dict[int, list] = {}
+            for p, old_date, old_prov in moved:
+                by_j.setdefault(p.jurisdiction_id, []).append(
+                    [p.pk, old_date, old_prov, p.claim_due_date, p.claim_provisional]
+                )
+            for jid, items in sorted(by_j.items()):
+                audit_record(
+                    actor=actor,
+                    action="deadline.recompute",
+                    obj=("linkage.push", f"{items[0][0]}..{items[-1][0]}"),
+                    jurisdiction_id=jid,
+                    after={
+                        "reason": reason,
+                        "count": len(items),
+                        "pushes": [
+                            {"id": it[0], "before": [it[1], it[2]], "after": [it[3], it[4]]}
+                            for it in items
+                        ],
+                    },
+                )
+            changed += len(moved)
+    return changed
+
+
+# --- registration ------------------------------------------------------------------------------
+
+
+def register() -> None:
+    """Register the sweeps with the worker and the push deadlines with the calendar."""
+    from shenguan.calendar.services import register_deadline_source
+    from shenguan.outbox.sweeps import register_sweep
+
+    register_sweep("linkage.push_auto_claim", 60, lambda now: push_auto_claim_due(now=now))
+    register_sweep("linkage.feedback_release", 600, lambda now: feedback_release_due(now=now))
+    register_sweep("linkage.change_notices", 60, lambda now: change_notices_sync(now=now))
+    register_sweep("linkage.licence_expiry", 3600, lambda now: licences_expire_due(now=now))
+    register_sweep("linkage.daily_digest", 900, lambda now: daily_digest_send(now=now))
+    register_deadline_source("linkage.push", push_deadlines_recompute)
