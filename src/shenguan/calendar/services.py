@@ -95,6 +95,53 @@ def deadline_close(
     return deadline
 
 
+def _recompute_locked(
+    *,
+    actor,
+    current: Deadline,
+    budget_days: int | None,
+    profile_version_id: int | None,
+    reason: str,
+) -> bool:
+    """Recompute a deadline row already locked and known open; audit it if anything moved."""
+    budget = current.budget_days if budget_days is None else budget_days
+    version = current.profile_version_id if profile_version_id is None else profile_version_id
+    due_date, due_at, provisional = deadline_compute(current.start_at, budget)
+    if (due_date, provisional, budget, version) == (
+        current.due_date,
+        current.provisional,
+        current.budget_days,
+        current.profile_version_id,
+    ):
+        return False
+    before = {
+        "due_date": current.due_date,
+        "provisional": current.provisional,
+        "budget_days": current.budget_days,
+        "profile_version_id": current.profile_version_id,
+    }
+    current.due_date, current.due_at = due_date, due_at
+    current.provisional, current.budget_days = provisional, budget
+    current.profile_version_id = version
+    current.save(
+        update_fields=["due_date", "due_at", "provisional", "budget_days", "profile_version_id"]
+    )
+    audit_record(
+        actor=actor,
+        action="deadline.recompute",
+        obj=current,
+        before=before,
+        after={
+            "due_date": due_date,
+            "provisional": provisional,
+            "budget_days": budget,
+            "profile_version_id": version,
+            "reason": reason,
+        },
+    )
+    return True
+
+
 def deadline_recompute(
     *,
     actor,
@@ -112,41 +159,14 @@ def deadline_recompute(
         current = Deadline.objects.select_for_update().filter(pk=deadline.pk).first()
         if current is None or current.state != DeadlineState.OPEN:
             return False
-        budget = current.budget_days if budget_days is None else budget_days
-        version = current.profile_version_id if profile_version_id is None else profile_version_id
-        due_date, due_at, provisional = deadline_compute(current.start_at, budget)
-        if (due_date, provisional, budget, version) == (
-            current.due_date,
-            current.provisional,
-            current.budget_days,
-            current.profile_version_id,
+        if not _recompute_locked(
+            actor=actor,
+            current=current,
+            budget_days=budget_days,
+            profile_version_id=profile_version_id,
+            reason=reason,
         ):
             return False
-        before = {
-            "due_date": current.due_date,
-            "provisional": current.provisional,
-            "budget_days": current.budget_days,
-            "profile_version_id": current.profile_version_id,
-        }
-        current.due_date, current.due_at = due_date, due_at
-        current.provisional, current.budget_days = provisional, budget
-        current.profile_version_id = version
-        current.save(
-            update_fields=["due_date", "due_at", "provisional", "budget_days", "profile_version_id"]
-        )
-        audit_record(
-            actor=actor,
-            action="deadline.recompute",
-            obj=current,
-            before=before,
-            after={
-                "due_date": due_date,
-                "provisional": provisional,
-                "budget_days": budget,
-                "profile_version_id": version,
-                "reason": reason,
-            },
-        )
     for f in ("due_date", "due_at", "provisional", "budget_days", "profile_version_id"):
         setattr(deadline, f, getattr(current, f))
     return True
@@ -186,6 +206,39 @@ def deadline_sources() -> dict[str, Callable[..., int]]:
     return dict(_DEADLINE_SOURCES)
 
 
+def deadlines_recompute_batch(
+    *,
+    actor,
+    ids: list[int],
+    reason: str,
+    rebudget: Callable[[Deadline], tuple[int | None, int | None]] | None = None,
+) -> int:
+    """Recompute many deadlines (批量重算时限): lock each batch at once, skip closed ones.
+
+    `rebudget(deadline)` may give a new (budget, profile version id); (None, None) keeps them.
+    Returns how many changed; each change is audited.
+    """
+    changed = 0
+    for i in range(0, len(ids), RECOMPUTE_BATCH):
+        with transaction.atomic():
+            rows = (
+                Deadline.objects.select_for_update()
+                .filter(pk__in=ids[i : i + RECOMPUTE_BATCH], state=DeadlineState.OPEN)
+                .order_by("id")
+            )
+            for current in rows:
+                budget, version = rebudget(current) if rebudget else (None, None)
+                if _recompute_locked(
+                    actor=actor,
+                    current=current,
+                    budget_days=budget,
+                    profile_version_id=version,
+                    reason=reason,
+                ):
+                    changed += 1
+    return changed
+
+
 def deadlines_recompute_affected(
     *, actor, dates: Iterable[dt.date], reason: str, include_provisional: bool = True
 ) -> int:
@@ -196,12 +249,7 @@ def deadlines_recompute_affected(
     dates = sorted(set(dates))
     qs = affected_deadlines(dates, include_provisional=include_provisional)
     ids = list(qs.order_by("id").values_list("id", flat=True))
-    changed = 0
-    for i in range(0, len(ids), RECOMPUTE_BATCH):
-        with transaction.atomic():
-            for d in Deadline.objects.filter(pk__in=ids[i : i + RECOMPUTE_BATCH]).order_by("id"):
-                if deadline_recompute(actor=actor, deadline=d, reason=reason):
-                    changed += 1
+    changed = deadlines_recompute_batch(actor=actor, ids=ids, reason=reason)
     for func in list(_DEADLINE_SOURCES.values()):
         changed += func(
             actor=actor, dates=dates, include_provisional=include_provisional, reason=reason
@@ -535,8 +583,5 @@ def calendar_settle(*, now: dt.datetime | None = None) -> dict:
                 created_at__lte=last_change + STALE_WINDOW,
             ).values_list("pk", flat=True)
         )
-    changed = 0
-    for d in Deadline.objects.filter(pk__in=sorted(ids)).order_by("id"):
-        if deadline_recompute(actor=None, deadline=d, reason="calendar_settle"):
-            changed += 1
+    changed = deadlines_recompute_batch(actor=None, ids=sorted(ids), reason="calendar_settle")
     return {"checked": len(ids), "changed": changed}

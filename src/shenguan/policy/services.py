@@ -275,32 +275,22 @@ def policy_recompute(*, actor, profile: PolicyProfile) -> int:
     Each deadline takes the budget of its purpose in the current version and records that
     version; every change is audited as `deadline.recompute`. Returns how many moved.
     """
-    from shenguan.calendar.services import deadline_recompute
+    from shenguan.calendar.services import deadlines_recompute_batch
 
     _require(actor, Perm.POLICY_MANAGE)
     # Always the version in force now, never one cached on the caller's object.
     profile = PolicyProfile.objects.select_related("current_version").get(pk=profile.pk)
     version = profile.current_version
     params = version.parsed().model_dump()
-    reason = f"policy {profile.code} v{version.number}"
-    changed = 0
     ids = list(recompute_candidates(profile).order_by("id").values_list("id", flat=True))
-    from shenguan.calendar.models import Deadline
 
-    for i in range(0, len(ids), 500):
-        with transaction.atomic():
-            for d in Deadline.objects.filter(pk__in=ids[i : i + 500]).order_by("id"):
-                budget = params.get(_PURPOSE_PARAMS[d.purpose])
-                if budget is None:
-                    continue
-                if deadline_recompute(
-                    actor=actor,
-                    deadline=d,
-                    budget_days=budget,
-                    profile_version_id=version.pk,
-                    reason=reason,
-                ):
-                    changed += 1
+    def rebudget(d) -> tuple[int | None, int | None]:
+        budget = params.get(_PURPOSE_PARAMS.get(d.purpose, ""))
+        return (None, None) if budget is None else (budget, version.pk)
+
+    changed = deadlines_recompute_batch(
+        actor=actor, ids=ids, reason=f"policy {profile.code} v{version.number}", rebudget=rebudget
+    )
     audit_record(
         actor=actor,
         action="policy.recompute",
