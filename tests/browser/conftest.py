@@ -28,14 +28,16 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def chromium_path() -> str | None:
-    """The Chromium binary: SHENGUAN_CHROMIUM, /usr/bin/chromium, or chromium on PATH."""
-    for candidate in (
-        os.environ.get("SHENGUAN_CHROMIUM"),
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-    ):
-        if candidate and os.path.exists(candidate) and os.access(candidate, os.X_OK):
+    """The Chromium binary: SHENGUAN_CHROMIUM if set (and only it), else /usr/bin/chromium or
+    chromium on PATH."""
+    override = os.environ.get("SHENGUAN_CHROMIUM")
+    candidates = (
+        [override]
+        if override
+        else ["/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
+    )
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
 
@@ -46,44 +48,73 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+class _Browser:
+    """One Playwright and one Chromium per test process, however many conftest modules import
+    the fixtures below (each import is a separate session fixture; Playwright's sync API allows
+    a single instance per thread)."""
+
+    pw = None
+    ctx = None
+    users = 0
+    previous_async_unsafe: str | None = None
+
+    @classmethod
+    def acquire(cls, profile_dir):
+        if cls.ctx is None:
+            try:
+                from playwright.sync_api import sync_playwright
+            except ImportError:
+                _unavailable("playwright is not installed")
+            exe = chromium_path()
+            if exe is None:
+                _unavailable("Chromium not found (apt-get install chromium)")
+            compile_messages()
+            # Playwright's sync API keeps an event loop on this thread; the test code's ORM
+            # calls are still synchronous, so Django's async-safety check is lifted meanwhile.
+            cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            pw = sync_playwright().start()
+            try:
+                ctx = pw.chromium.launch_persistent_context(
+                    str(profile_dir),
+                    executable_path=exe,
+                    args=CHROMIUM_ARGS,
+                    headless=True,
+                    locale="zh-CN",
+                    viewport={"width": 1280, "height": 900},
+                )
+            except Exception as exc:  # a broken browser fails (CI) or skips like a missing one
+                pw.stop()
+                cls._restore_env()
+                _unavailable(f"Chromium did not start: {exc}")
+            ctx.set_default_timeout(15_000)
+            cls.pw, cls.ctx = pw, ctx
+        cls.users += 1
+        return cls.ctx
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users <= 0 and cls.ctx is not None:
+            cls.ctx.close()
+            cls.pw.stop()
+            cls.pw = cls.ctx = None
+            cls._restore_env()
+
+    @classmethod
+    def _restore_env(cls) -> None:
+        if cls.previous_async_unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.previous_async_unsafe
+
+
 @pytest.fixture(scope="session")
 def browser_context(tmp_path_factory):
-    """One Chromium with a fresh user-data directory for the session."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    exe = chromium_path()
-    if exe is None:
-        _unavailable("Chromium not found (apt-get install chromium)")
-    compile_messages()
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    # Playwright's sync API keeps an event loop on this thread; the test code's ORM calls are
-    # still synchronous, so Django's async-safety check is lifted for the browser session.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    pw = sync_playwright().start()
-    try:
-        ctx = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=exe,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            locale="zh-CN",
-            viewport={"width": 1280, "height": 900},
-        )
-    except Exception as exc:  # a broken browser install fails (CI) or skips like a missing one
-        pw.stop()
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        _unavailable(f"Chromium did not start: {exc}")
-    ctx.set_default_timeout(15_000)
+    """Chromium (a persistent context on a fresh user-data directory) for the session."""
+    ctx = _Browser.acquire(tmp_path_factory.mktemp("chromium-profile"))
     yield ctx
-    ctx.close()
-    pw.stop()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    _Browser.release()
 
 
 @pytest.fixture
