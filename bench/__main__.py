@@ -23,7 +23,9 @@ def main() -> int:
 
     harness.setup_django()
     here = Path(__file__).resolve().parent
-    modules = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    modules = sorted(
+        m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_")
+    )
     if args.names:
         modules = [m for m in modules if m.removeprefix("bench_") in args.names]
     out = {"database": harness.database_label(), "quick": args.quick, "results": {}}
