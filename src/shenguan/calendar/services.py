@@ -2,7 +2,7 @@
 
 A change to the calendar (an imported year, an edited day) commits first; the open deadlines it
 can move are then recomputed in batches of their own transactions, each change audited as
-`deadline.recompute` (ADR 0007). If that second step is interrupted, `shenguan calendar
+`deadline.recompute` (ADR 0010). If that second step is interrupted, `shenguan calendar
 recompute YEAR` finishes it: recomputing is idempotent and touches only what really moves.
 """
 
