@@ -29,6 +29,7 @@ def test_the_registry_covers_the_org_audit_and_outbox_endpoints():
     assert kinds == {"list", "detail", "export"}
 
 
+@pytest.mark.django_db  # also orders it with the other database tests (before any flush)
 def test_the_matrix_world_has_every_role_and_three_departments(matrix_world):
     from shenguan.org.roles import Role
 

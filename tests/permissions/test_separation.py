@@ -17,6 +17,8 @@ from shenguan.org.roles import Role
 
 SYS, SEC, AUD = Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN
 
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def w(matrix_world, db):
