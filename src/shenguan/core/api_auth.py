@@ -34,7 +34,8 @@ class BearerTokenAuth(HttpBearer):
         if principal is None:
             parsed = parse_token(token)
             audit_denied(
-                actor=None, action="auth.token_failed",
+                actor=None,
+                action="auth.token_failed",
                 reason="malformed" if parsed is None else "invalid_expired_or_revoked",
             )
             raise Unauthenticated("invalid_token", "接口令牌无效、已过期或已吊销")

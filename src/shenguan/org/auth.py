@@ -57,7 +57,7 @@ def parse_token(raw: str) -> tuple[str, str] | None:
     """Split 'sg_<prefix>_<secret>' into (prefix, secret), or None if malformed."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    body = raw[len(TOKEN_PREFIX):]
+    body = raw[len(TOKEN_PREFIX) :]
     prefix, sep, secret = body.partition("_")
     if not sep or len(prefix) != 8 or not secret or len(secret) > 100:
         return None

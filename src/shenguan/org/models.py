@@ -29,12 +29,18 @@ class Jurisdiction(models.Model):
     name = models.CharField("名称", max_length=100)
     level = models.CharField("级别", max_length=16, choices=JurisdictionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)
     profile = models.ForeignKey(
-        "policy.PolicyProfile", verbose_name="政策配置", on_delete=models.PROTECT,
+        "policy.PolicyProfile",
+        verbose_name="政策配置",
+        on_delete=models.PROTECT,
         related_name="jurisdictions",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -129,11 +135,19 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     division = models.ForeignKey(
-        Division, verbose_name="科室", null=True, blank=True, on_delete=models.PROTECT,
+        Division,
+        verbose_name="科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
 
@@ -251,11 +265,19 @@ class LiaisonAssignment(models.Model):
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("联系电话", max_length=20)
     division = models.ForeignKey(
-        Division, verbose_name="科室", null=True, blank=True, on_delete=models.PROTECT,
+        Division,
+        verbose_name="科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     user = models.ForeignKey(
-        User, verbose_name="账号", null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name="账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="liaison_assignments",
     )
     valid_from = models.DateField("起始日期")

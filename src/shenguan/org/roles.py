@@ -127,9 +127,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
         {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.PUSH_CLAIM, Perm.FEEDBACK_SEND, Perm.NOTICE_SEND}
     ),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.FEEDBACK_SEND}),
-    Role.DISCIPLINE_INSPECTOR: frozenset(
-        {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.OVERSIGHT_READ}
-    ),
+    Role.DISCIPLINE_INSPECTOR: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.OVERSIGHT_READ}),
     Role.REFORM_STAFF: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.OVERSIGHT_READ}),
     Role.SYSTEM_ADMIN: frozenset(
         {

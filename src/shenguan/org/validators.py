@@ -14,9 +14,7 @@ def clean_region_code(value: str, field: str = "code") -> str:
     """A GB/T 2260 code: exactly 6 ASCII digits (full-width digits are refused, not converted)."""
     v = (value or "").strip()
     if not is_ascii_digits(v) or len(v) != 6:
-        raise ValidationFailed(
-            "bad_region_code", "行政区划代码须为6位半角数字（GB/T 2260）", field
-        )
+        raise ValidationFailed("bad_region_code", "行政区划代码须为6位半角数字（GB/T 2260）", field)
     if v[:2] == "00":
         raise ValidationFailed("bad_region_code", "行政区划代码的省级部分无效", field)
     return v
