@@ -306,3 +306,18 @@ def test_openapi_document_is_valid_and_declares_both_security_schemes(world, api
             assert any("\u4e00" <= c <= "\u9fff" for c in op.get("summary", "")), (path, method)
             assert any(code.startswith("4") for code in op["responses"]), (path, method)
             assert op.get("security"), (path, method)
+
+
+def test_rate_limit_survives_an_evicted_counter(world, api_as, monkeypatch):
+    from django.core.cache import cache
+
+    _, plain = issue_token(world.depts["reg_a"], Role.INSPECTOR, rate=5)
+    client = api_as(token=plain)
+    assert client.get("core/whoami").status_code == 200
+
+    def evicted(*args, **kwargs):
+        raise ValueError("key not found")
+
+    monkeypatch.setattr(cache, "add", lambda *a, **k: False)
+    monkeypatch.setattr(cache, "incr", evicted)
+    assert client.get("core/whoami").status_code == 200

@@ -58,8 +58,12 @@ def check_rate_limit(principal) -> None:
     limit = principal.token.rate_limit_per_minute or settings.SHENGUAN_TOKEN_RATE_LIMIT_PER_MINUTE
     window = int(time.time() // 60)
     key = f"ratelimit:token:{principal.pk}:{window}"
-    added = cache.add(key, 1, timeout=70)
-    count = 1 if added else cache.incr(key)
+    count = 1
+    if not cache.add(key, 1, timeout=70):
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr (a small cache): start again
+            cache.add(key, 1, timeout=70)
     if count > limit:
         err = RateLimited("rate_limited", f"请求过于频繁：每分钟不得超过 {limit} 次")
         err.retry_after = 60 - int(time.time() % 60)
