@@ -9,6 +9,7 @@ class LinkageConfig(AppConfig):
     verbose_name = "审管联动"
 
     def ready(self) -> None:
-        from . import sweeps
+        from . import home, sweeps
 
         sweeps.register()
+        home.register()
