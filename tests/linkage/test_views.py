@@ -246,7 +246,7 @@ def test_import_is_all_or_nothing_with_a_row_report(lk):
 def test_import_csv_gb18030(lk):
     from shenguan.linkage.importer import records_import
 
-    lines = [",".join(HEAD)] + [",".join(str(x) for x in _row("CSV-1"))]
+    lines = [",".join(HEAD), ",".join(str(x) for x in _row("CSV-1"))]
     data = "\n".join(lines).encode("gb18030")
     rep = records_import(actor=lk.users["approver"], fileobj=io.BytesIO(data), filename="a.csv")
     assert rep["created"] == 1 and rep["pushes"] == 0
@@ -259,7 +259,7 @@ def test_feedback_disposal_flow_in_pages(wuhai):
     reg = login(lk.users["regulator_liaison"])
     reg.post(f"/linkage/pushes/{p.pk}/claim")
     resp = reg.post(
-        "/linkage/feedback/new?record=%d" % p.record_id,
+        f"/linkage/feedback/new?record={p.record_id}",
         {
             "kind": "revocation_opinion",
             "title": "建议注销",
