@@ -74,6 +74,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # one small response must not wait for a delayed ACK
 
             def log_message(self, *args):  # keep test output quiet
                 pass

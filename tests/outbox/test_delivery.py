@@ -313,9 +313,8 @@ def test_sms_through_configured_gateway(world, settings, quick_retries):
     broken = emit(world, dept_keys=(), extra=[("sms", {"phone": "13800000009", "text": "x"})])
     empty = emit(world, dept_keys=(), extra=[("sms", {"phone": "", "text": "x"})])
     drain()
-    assert gateways.SENT == [
-        {"phone": "13800000001", "text": "请认领", "message_id": ok.message_id}
-    ]
+    sent = list(gateways.SENT)
+    assert sent == [{"phone": "13800000001", "text": "请认领", "message_id": ok.message_id}]
     assert ok.deliveries.get().status == DeliveryStatus.DELIVERED
     r = refused.deliveries.get()
     assert r.status == DeliveryStatus.DEAD and "网关拒绝" in r.last_error
@@ -371,7 +370,8 @@ def test_stolen_lease_cannot_record(world, endpoint_factory):
     ev = emit(world)
     token, [row] = delivery.lease_due(worker_id="a", batch=10)
     assert row.status == DeliveryStatus.IN_FLIGHT and row.leased_by == token
-    # the lease expires and worker b takes the row over
+    # time passes, the lease expires and worker b takes the row over
+    row.lease_until = timezone.now() - dt.timedelta(seconds=1)
     OutboxDelivery.objects.filter(pk=row.pk).update(
         lease_until=timezone.now() - dt.timedelta(seconds=1)
     )

@@ -5,9 +5,9 @@ UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers), also taking back 
 lease expired; deliver each one OUTSIDE any transaction; record the attempt and the outcome guarded
 by the lease token, so a worker whose lease was taken over cannot record twice.
 
-Before each delivery the lease is renewed (guarded by the token) to at least four HTTP timeouts
-ahead, so a row late in a batch is never delivered on an expired lease while another worker
-delivers it too.
+Before each delivery the lease is checked and, when less than four HTTP timeouts are left, renewed
+(guarded by the token), so a row late in a batch is never delivered on an expired lease while
+another worker delivers it too.
 """
 
 from __future__ import annotations
@@ -97,13 +97,22 @@ def lease_due(*, worker_id: str, batch: int, now: dt.datetime | None = None):
 
 
 def _renew(delivery: OutboxDelivery, token: str) -> bool:
-    """Extend our lease just before delivering; False if another worker has taken the row."""
-    until = timezone.now() + dt.timedelta(seconds=lease_seconds())
-    return bool(
-        OutboxDelivery.objects.filter(
-            pk=delivery.pk, leased_by=token, status=DeliveryStatus.IN_FLIGHT
-        ).update(lease_until=until)
-    )
+    """Make sure our lease outlasts the delivery about to start; False if the row was taken.
+
+    No other worker can take a row before its lease ends, so while the lease we wrote has more
+    than four HTTP timeouts left nothing is written; otherwise it is extended, guarded by the token.
+    """
+    now = timezone.now()
+    needed = dt.timedelta(seconds=math.ceil(4 * float(settings.SHENGUAN_WEBHOOK_TIMEOUT)) + 5)
+    if delivery.lease_until is not None and delivery.lease_until - now > needed:
+        return True
+    until = now + dt.timedelta(seconds=lease_seconds())
+    renewed = OutboxDelivery.objects.filter(
+        pk=delivery.pk, leased_by=token, status=DeliveryStatus.IN_FLIGHT
+    ).update(lease_until=until)
+    if renewed:
+        delivery.lease_until = until
+    return bool(renewed)
 
 
 def release(ids, token: str) -> int:
