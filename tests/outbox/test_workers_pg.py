@@ -49,9 +49,6 @@ def test_two_worker_processes_deliver_1000_rows(world, admin, receiver, tmp_path
             event_types=["load.*"],
         )
         receiver.secrets[path] = ep.secret
-    import time
-
-    te = time.monotonic()
     with transaction.atomic():
         for i in range(EVENTS):
             services.outbox_emit(
@@ -61,7 +58,6 @@ def test_two_worker_processes_deliver_1000_rows(world, admin, receiver, tmp_path
                 department_ids=[world.depts["reg_a"].pk],
             )
     assert OutboxDelivery.objects.count() == EVENTS * len(PATHS)
-    print("EMIT", time.monotonic() - te)
 
     env = {
         **os.environ,
@@ -74,9 +70,6 @@ def test_two_worker_processes_deliver_1000_rows(world, admin, receiver, tmp_path
         "SHENGUAN_WORKER_IDLE_SLEEP": "0.05",
         "SHENGUAN_LOG": "WARNING",
     }
-    import time
-
-    t0 = time.monotonic()
     procs = []
     for name in ("w1", "w2"):
         out = open(tmp_path / f"{name}.out", "w+")  # noqa: SIM115 - closed below
@@ -104,7 +97,6 @@ def test_two_worker_processes_deliver_1000_rows(world, admin, receiver, tmp_path
         assert code == 0, f"worker {name} exited {code}: {stderr[-3000:]}"
         stats[name] = json.loads(stdout.strip().splitlines()[-1])
 
-    print("WORKERS", time.monotonic() - t0, stats)
     # the database, counted with plain SQL
     with connection.cursor() as cur:
         cur.execute("SELECT status, count(*) FROM outbox_outboxdelivery GROUP BY status")
