@@ -9,17 +9,21 @@ into a temporary spool, pass 2 bulk-inserts from it, so memory does not grow wit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import marshal
+import os
 import re
+import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
@@ -27,8 +31,10 @@ from shenguan.core.errors import DomainError, ErrorList, ValidationFailed
 from shenguan.core.text import normalize_text
 from shenguan.org.models import Department, Division, Jurisdiction
 from shenguan.org.roles import DepartmentKind
+from shenguan.org.validators import clean_phone
 
 from . import services
+from .bulk import db_date, db_datetime, db_json, insert_rows
 from .handling import live_entries_q
 from .models import (
     ChangeKind,
@@ -418,6 +424,118 @@ class _Record:
     segments: list[tuple[int, str, str]]  # (row, codes text, names text)
 
 
+class _Scratch:
+    """The working state of one linkage import in a temporary SQLite file (not in memory):
+    the catalogue's items and supervision items by key, the items and codes the file adds,
+    the signatures seen (duplicates) and the validated records (the spool of pass 2). Memory
+    stays flat whatever the size of the file; SQLite's page cache is capped at 2 MB."""
+
+    def __init__(self) -> None:
+        self.dir = tempfile.mkdtemp(prefix="sg-import-")
+        self.db = sqlite3.connect(os.path.join(self.dir, "scratch.db"), isolation_level=None)
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "cache_size=-2000",
+            "temp_store=FILE",
+            "locking_mode=EXCLUSIVE",
+        ):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.executescript(
+            """
+            CREATE TABLE item_key (key TEXT PRIMARY KEY, id INTEGER, n INTEGER) WITHOUT ROWID;
+            CREATE TABLE item_code (code TEXT PRIMARY KEY, id INTEGER) WITHOUT ROWID;
+            CREATE TABLE new_item (key TEXT PRIMARY KEY, name TEXT, code TEXT, dept INTEGER,
+                                   power TEXT, a_dept INTEGER, id INTEGER);
+            CREATE TABLE sup (code TEXT PRIMARY KEY, id INTEGER, name_key TEXT, reg INTEGER,
+                              div INTEGER, first_row INTEGER, name TEXT) WITHOUT ROWID;
+            CREATE TABLE seen (sig BLOB PRIMARY KEY, row INTEGER) WITHOUT ROWID;
+            CREATE TABLE existing (sig BLOB PRIMARY KEY) WITHOUT ROWID;
+            CREATE TABLE record (n INTEGER PRIMARY KEY, data BLOB);
+            BEGIN;
+            """
+        )
+        self.records = 0
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def one(self, sql: str, args=()):
+        return self.db.execute(sql, args).fetchone()
+
+    def add_record(self, rec: tuple) -> None:
+        self.records += 1
+        self.db.execute("INSERT INTO record VALUES (?, ?)", (self.records, marshal.dumps(rec)))
+
+    def iter_records(self, size: int) -> Iterator[list[tuple]]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT n, data FROM record WHERE n > ? ORDER BY n LIMIT ?", (last, size)
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [marshal.loads(data) for _n, data in rows]  # noqa: S302  (our own scratch)
+
+
+def _sig(item_ref, reg, codes) -> bytes:
+    """A 16-byte signature of (item, regulator, codes) for duplicate detection."""
+    text = f"{item_ref!r}|{reg}|{'|'.join(sorted(codes))}"
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _load_scratch(scratch: _Scratch, jurisdiction_id: int, valid_from, mode: str) -> None:
+    db = scratch.db
+    items = LicensingItem.objects.filter(jurisdiction_id=jurisdiction_id, active=True)
+    for chunk in _chunks(items.values_list("pk", "code", "name").iterator(chunk_size=CHUNK)):
+        db.executemany(
+            "INSERT INTO item_key VALUES (?, ?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
+            [(key(name), pk) for pk, _code, name in chunk],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO item_code VALUES (?, ?)",
+            [(code, pk) for pk, code, _name in chunk if code],
+        )
+    sups = SupervisionItem.objects.filter(jurisdiction_id=jurisdiction_id).values_list(
+        "pk", "code", "name", "regulator_id", "division_id"
+    )
+    for chunk in _chunks(sups.iterator(chunk_size=CHUNK)):
+        db.executemany(
+            "INSERT INTO sup VALUES (?, ?, ?, ?, ?, 0, NULL)",
+            [(code, pk, _name_key(name), reg, div) for pk, code, name, reg, div in chunk],
+        )
+    if mode == "append":
+        live = (
+            LinkageEntry.objects.filter(jurisdiction_id=jurisdiction_id)
+            .filter(live_entries_q(valid_from))
+            .values_list("pk", "item_id", "regulator_id")
+        )
+        for chunk in _chunks(live.iterator(chunk_size=CHUNK)):
+            codes: dict[int, list[str]] = {}
+            for entry_id, code in LinkageEntrySupervision.objects.filter(
+                entry_id__in=[c[0] for c in chunk]
+            ).values_list("entry_id", "supervision_item__code"):
+                codes.setdefault(entry_id, []).append(code)
+            db.executemany(
+                "INSERT OR IGNORE INTO existing VALUES (?)",
+                [(_sig(item, reg, codes.get(pk, [])),) for pk, item, reg in chunk],
+            )
+
+
+def _chunks(iterable, size: int = CHUNK):
+    chunk = []
+    for x in iterable:
+        chunk.append(x)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def linkage_import(
     *,
     actor,
@@ -443,33 +561,62 @@ def linkage_import(
         raise ValidationFailed("bad_mode", "导入方式须为 append（追加）或 replace（替换）", "mode")
     valid_from = valid_from or timezone.localdate()
     report = ImportReport(kind="linkage", dry_run=dry_run)
+    scratch = _Scratch()
+    try:
+        _load_scratch(scratch, jurisdiction.pk, valid_from, mode)
+        _linkage_validate(scratch, jurisdiction, source, filename, report, create_missing_items)
+        if report.problems:
+            if dry_run:
+                return report
+            raise ErrorList(
+                [p.as_dict() for p in report.problems],
+                f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
+            )
+        report.created = {
+            "entries": report.records,
+            "items": scratch.one("SELECT COUNT(*) FROM new_item")[0],
+            "supervision_items": scratch.one("SELECT COUNT(*) FROM sup WHERE id IS NULL")[0],
+            "retired_entries": 0,
+        }
+        if dry_run:
+            return report
+        report.batch = uuid.uuid4().hex[:12]
+        _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notify, filename)
+        return report
+    finally:
+        scratch.close()
+
+
+def _linkage_validate(scratch, jurisdiction, source, filename, report, create_missing) -> None:
+    """Pass 1: read every row, report every problem, keep the validated records on disk."""
     refs = _Refs(jurisdiction.pk)
-    items_by_code, items_by_name = _items_index(jurisdiction.pk)
-    sups: dict[str, tuple[int | None, str, int, int | None, int]] = {
-        code: (pk, _name_key(name), reg, div, 0)
-        for pk, code, name, reg, div in SupervisionItem.objects.filter(
-            jurisdiction_id=jurisdiction.pk
-        ).values_list("pk", "code", "name", "regulator_id", "division_id")
-    }
-    new_sups: dict[str, tuple[str, int, int | None]] = {}  # code -> (name, regulator, division)
-    new_items: dict[
-        str, tuple[str, str, int, str, int]
-    ] = {}  # key -> (name, code, dept, power, a_dept)
-    existing = set()
-    if mode == "append":
-        for e in (
-            LinkageEntry.objects.filter(jurisdiction=jurisdiction)
-            .filter(live_entries_q(valid_from))
-            .prefetch_related("links__supervision_item")
-        ):
-            codes = tuple(sorted(link.supervision_item.code for link in e.links.all()))
-            existing.add((e.item_id, e.regulator_id, codes))
-    seen: dict[tuple, int] = {}
-    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
+    db = scratch.db
     sheet = _Sheet(_sheet_rows(source, filename, report), LINKAGE_COLUMNS, report)
 
+    def item_lookup(name: str, code: str, row: int):
+        """(item_ref, problem) — an existing id, a new item's key, or a problem."""
+        if code:
+            hit = scratch.one("SELECT id FROM item_code WHERE code = ?", (code,))
+            if hit:
+                return hit[0], None
+        k = key(name)
+        if not code:
+            hit = scratch.one("SELECT id, n FROM item_key WHERE key = ?", (k,))
+            if hit and hit[1] == 1:
+                return hit[0], None
+            if hit:
+                return None, (
+                    "ambiguous_item",
+                    f"审批事项“{name}”在目录中有{hit[1]}项同名，请填写审批事项编码",
+                )
+        if not name:
+            return None, ("required", "审批事项不能为空")
+        if create_missing or scratch.one("SELECT 1 FROM new_item WHERE key = ?", (k,)):
+            return k, None
+        return None, ("unknown_item", f"审批事项“{name}”不在事项目录中")
+
     def finalize(rec: _Record) -> None:
-        rec_problems_before = len(report.problems)
+        before = len(report.problems)
         v = rec.values
         p = sheet.problem
         seq = None
@@ -521,35 +668,15 @@ def linkage_import(
                     a_div = dv
                 else:
                     r_div = dv
-        # the approval item
-        item_name = clean_name_text(v.get("item", ""))
-        item_ref: int | str | None = None
+        item_name = clean_name_text(v.get("item", ""))[:200]
         code = ""
         try:
             code = clean_item_code(v.get("item_code", ""))
         except DomainError as exc:
             p(rec.row, "item_code", exc.code, exc.message)
-        if not item_name and not code:
-            p(rec.row, "item", "required", "审批事项不能为空")
-        elif code and code in items_by_code:
-            item_ref = items_by_code[code]
-        else:
-            ids = items_by_name.get(key(item_name), [])
-            if len(ids) == 1 and not code:
-                item_ref = ids[0]
-            elif len(ids) > 1 and not code:
-                p(
-                    rec.row,
-                    "item",
-                    "ambiguous_item",
-                    f"审批事项“{item_name}”在目录中有{len(ids)}项同名，请填写审批事项编码",
-                )
-            elif key(item_name) in new_items or create_missing_items:
-                if not item_name:
-                    p(rec.row, "item", "required", "审批事项不能为空")
-                item_ref = key(item_name)
-            else:
-                p(rec.row, "item", "unknown_item", f"审批事项“{item_name}”不在事项目录中")
+        item_ref, problem = item_lookup(item_name, code, rec.row)
+        if problem:
+            p(rec.row, "item", *problem)
         try:
             power = parse_power_type(v.get("power_type", ""))
         except DomainError as exc:
@@ -567,11 +694,10 @@ def linkage_import(
             push = ""
         phone = ""
         try:
-            phone = services.clean_phone(normalize_text(v.get("contact_phone", "")), required=False)
+            phone = clean_phone(normalize_text(v.get("contact_phone", "")), required=False)
         except DomainError as exc:
             p(rec.row, "contact_phone", exc.code, exc.message)
         person = clean_name_text(v.get("responsible_person", ""))[:50]
-        # supervision items: codes and names, possibly over several rows
         codes: list[str] = []
         for seg_row, codes_text, names_text in rec.segments:
             seg_codes = split_codes(codes_text)
@@ -597,11 +723,11 @@ def linkage_import(
                     continue
                 codes.append(c)
                 name = seg_names[i] if i < len(seg_names) else ""
-                if name and len(name) > 500:
+                if len(name) > 500:
                     p(seg_row, "sup_names", "too_long", "监管事项名称不得超过500个字符")
-                known = sups.get(c)
+                known = scratch.one("SELECT name_key, reg, first_row FROM sup WHERE code = ?", (c,))
                 if known is not None:
-                    _pk, nkey, kreg, _kdiv, first_row = known
+                    nkey, kreg, first_row = known
                     if name and nkey != _name_key(name):
                         where = f"第{first_row}行" if first_row else "已登记的监管事项"
                         p(
@@ -619,20 +745,25 @@ def linkage_import(
                             "与本行行业主管部门不一致",
                         )
                 elif reg is not None and name:
-                    sups[c] = (None, _name_key(name), reg, r_div, seg_row)
-                    new_sups[c] = (name, reg, r_div)
-        if len(report.problems) > rec_problems_before:
+                    db.execute(
+                        "INSERT INTO sup VALUES (?, NULL, ?, ?, ?, ?, ?)",
+                        (c, _name_key(name), reg, r_div, seg_row, name[:500]),
+                    )
+        if len(report.problems) > before:
             return
-        sig = (item_ref, reg, tuple(sorted(codes)))
-        if sig in seen:
+        sig = _sig(item_ref, reg, codes)
+        dup = scratch.one("SELECT row FROM seen WHERE sig = ?", (sig,))
+        if dup:
             p(
                 rec.row,
                 "item",
                 "duplicate_row",
-                f"与第{seen[sig]}行重复（同一审批事项、部门与监管事项）",
+                f"与第{dup[0]}行重复（同一审批事项、部门与监管事项）",
             )
             return
-        if isinstance(item_ref, int) and sig in existing:
+        if isinstance(item_ref, int) and scratch.one(
+            "SELECT 1 FROM existing WHERE sig = ?", (sig,)
+        ):
             p(
                 rec.row,
                 "item",
@@ -640,11 +771,14 @@ def linkage_import(
                 "清单中已有相同的联动事项（同一审批事项、部门与监管事项）",
             )
             return
-        seen[sig] = rec.row
-        if isinstance(item_ref, str) and item_ref not in new_items:
-            new_items[item_ref] = (item_name[:200], code, reg, power, a_dept)
+        db.execute("INSERT INTO seen VALUES (?, ?)", (sig, rec.row))
+        if isinstance(item_ref, str):
+            db.execute(
+                "INSERT OR IGNORE INTO new_item VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                (item_ref, item_name, code, reg, power, a_dept),
+            )
         report.records += 1
-        marshal.dump(
+        scratch.add_record(
             (
                 seq,
                 item_ref,
@@ -662,8 +796,7 @@ def linkage_import(
                 push,
                 clean_name_text(v.get("note", ""))[:500],
                 rec.row,
-            ),
-            spool,
+            )
         )
 
     current: _Record | None = None
@@ -672,18 +805,13 @@ def linkage_import(
         item_empty = not key(values.get("item", "")) or "item" in merged
         seq_empty = not key(values.get("seq", "")) or "seq" in merged
         has_sup = key(values.get("sup_codes", "")) or key(values.get("sup_names", ""))
-        if (
-            item_empty
-            and seq_empty
-            and has_sup
-            and current is not None
-            and not sheet.last_was_header
-        ):
+        continuation = item_empty and seq_empty and has_sup and current is not None
+        if continuation and not sheet.last_was_header:
             current.segments.append(
                 (row.number, values.get("sup_codes", ""), values.get("sup_names", ""))
             )
             continue
-        if item_empty and seq_empty and has_sup and sheet.last_was_header and current is not None:
+        if continuation:
             sheet.problem(
                 row.number,
                 "item",
@@ -702,40 +830,6 @@ def linkage_import(
         finalize(current)
     if report.header_row is not None and report.records == 0 and not report.problems:
         report.problems.append(Problem(report.header_row, "", "no_rows", "表头下没有数据行"))
-    if report.problems:
-        spool.close()
-        if dry_run:
-            return report
-        raise ErrorList(
-            [p.as_dict() for p in report.problems],
-            f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
-        )
-    report.created = {
-        "entries": report.records,
-        "items": len(new_items),
-        "supervision_items": len(new_sups),
-        "retired_entries": 0,
-    }
-    if dry_run:
-        spool.close()
-        return report
-    report.batch = uuid.uuid4().hex[:12]
-    try:
-        _linkage_write(
-            actor,
-            jurisdiction,
-            spool,
-            report,
-            new_items,
-            new_sups,
-            mode,
-            valid_from,
-            notify,
-            filename,
-        )
-    finally:
-        spool.close()
-    return report
 
 
 def clean_multiline(value) -> str:
@@ -744,21 +838,86 @@ def clean_multiline(value) -> str:
     return "\n".join(x for x in lines if x)[:5000]
 
 
-def _read_spool(spool) -> Iterator[tuple]:
-    spool.seek(0)
-    while True:
-        try:
-            yield marshal.load(spool)  # noqa: S302  (our own spool file)
-        except EOFError:
-            return
+_ITEM_FIELDS = (
+    "jurisdiction_id",
+    "code",
+    "name",
+    "power_type",
+    "original_department_id",
+    "statutory_days",
+    "promised_days",
+    "needs_site_inspection",
+    "needs_expert_review",
+    "needs_hearing",
+    "needs_public_notice",
+    "regulator_issues_certificate",
+    "commitment_allowed",
+    "accept_with_gaps_allowed",
+    "main_item_id",
+    "transfer_status",
+    "transfer_effective_on",
+    "current_transfer_id",
+    "active",
+    "removed_on",
+    "note",
+    "created_at",
+    "updated_at",
+)
+_TRANSFER_FIELDS = (
+    "jurisdiction_id",
+    "item_id",
+    "status",
+    "effective_on",
+    "receiving_department_id",
+    "batch_name",
+    "planned_on",
+    "reason",
+    "hall_window",
+    "via_main_id",
+    "memo_id",
+    "note",
+    "recorded_by_id",
+    "recorded_at",
+)
+_ENTRY_FIELDS = (
+    "jurisdiction_id",
+    "seq",
+    "item_id",
+    "approval_department_id",
+    "approval_division_id",
+    "regulator_id",
+    "regulator_division_id",
+    "responsible_person",
+    "contact_phone",
+    "power_type",
+    "stages",
+    "approval_duties",
+    "supervision_duties",
+    "push_method",
+    "note",
+    "valid_from",
+    "valid_to",
+    "replaces_id",
+    "import_batch",
+    "created_by_id",
+    "created_at",
+)
 
 
-def _linkage_write(
-    actor, jurisdiction, spool, report, new_items, new_sups, mode, valid_from, notify, filename
-) -> None:
+def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notify, filename):
+    """Pass 2: write the validated records with bulk INSERTs/COPY (bulk.py) in one transaction."""
     jid = jurisdiction.pk
+    db = scratch.db
     user_id = actor.pk if actor is not None and getattr(actor, "kind", "") == "user" else None
-    now = timezone.now()
+    now = db_datetime(timezone.now())
+    day = db_date(valid_from)
+    transferred, undecided = TransferStatus.TRANSFERRED.value, TransferStatus.UNDECIDED.value
+    bureau_ids = set(
+        Department.objects.filter(jurisdiction_id=jid, kind=DepartmentKind.BUREAU).values_list(
+            "pk", flat=True
+        )
+    )
+    note = f"随审管联动事项清单导入登记（批次{report.batch}）"
     with transaction.atomic():
         retired_regs: list[int] = []
         if mode == "replace":
@@ -767,65 +926,111 @@ def _linkage_write(
             )
             retired_regs = list(live.values_list("regulator_id", flat=True).distinct())
             report.created["retired_entries"] = live.update(valid_to=valid_from)
-        sup_ids = dict(
-            SupervisionItem.objects.filter(jurisdiction_id=jid).values_list("code", "pk")
-        )
-        objs = [
-            SupervisionItem(
-                jurisdiction_id=jid,
-                code=c,
-                name=n[:500],
-                regulator_id=r,
-                division_id=d,
-                created_at=now,
-                updated_at=now,
+        # new supervision items
+        last = ""
+        while True:
+            chunk = db.execute(
+                "SELECT code, name, reg, div FROM sup WHERE id IS NULL AND code > ? "
+                "ORDER BY code LIMIT ?",
+                (last, CHUNK),
+            ).fetchall()
+            if not chunk:
+                break
+            last = chunk[-1][0]
+            ids = insert_rows(
+                SupervisionItem,
+                (
+                    "jurisdiction_id",
+                    "code",
+                    "name",
+                    "regulator_id",
+                    "division_id",
+                    "active",
+                    "created_at",
+                    "updated_at",
+                ),
+                [(jid, c, n, r, d, True, now, now) for c, n, r, d in chunk],
             )
-            for c, (n, r, d) in new_sups.items()
-        ]
-        for o in SupervisionItem.objects.bulk_create(objs, batch_size=CHUNK):
-            sup_ids[o.code] = o.pk
-        item_ids: dict[str, int] = {}
-        new_objs = [
-            LicensingItem(
-                jurisdiction_id=jid,
-                code=code,
-                name=name,
-                original_department_id=dept,
-                power_type=power or "licensing",
-                created_at=now,
-                updated_at=now,
+            db.executemany(
+                "UPDATE sup SET id = ? WHERE code = ?",
+                [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
             )
-            for _k, (name, code, dept, power, _a) in new_items.items()
-        ]
-        created_items = LicensingItem.objects.bulk_create(new_objs, batch_size=CHUNK)
-        for k, obj in zip(new_items, created_items, strict=True):
-            item_ids[k] = obj.pk
-        # new items approved by the bureau on the list are recorded as transferred
-        bureau_kinds = {
-            pk
-            for pk, kind in Department.objects.filter(jurisdiction_id=jid).values_list("pk", "kind")
-            if kind == DepartmentKind.BUREAU
-        }
-        recs = [
-            TransferRecord(
-                jurisdiction_id=jid,
-                item_id=item_ids[k],
-                status=TransferStatus.TRANSFERRED,
-                effective_on=valid_from,
-                receiving_department_id=a_dept,
-                note=f"随审管联动事项清单导入登记（批次{report.batch}）",
-                recorded_by_id=user_id,
-                recorded_at=now,
+        # new approval items, recorded as transferred when the bureau approves them on the list
+        last_rowid = 0
+        while True:
+            chunk = db.execute(
+                "SELECT rowid, key, name, code, dept, power, a_dept FROM new_item WHERE rowid > ? "
+                "ORDER BY rowid LIMIT ?",
+                (last_rowid, CHUNK),
+            ).fetchall()
+            if not chunk:
+                break
+            last_rowid = chunk[-1][0]
+            rows = []
+            for _rid, _k, name, code, dept, power, a_dept in chunk:
+                moved = a_dept in bureau_ids
+                rows.append(
+                    (
+                        jid,
+                        code,
+                        name,
+                        power or "licensing",
+                        dept,
+                        None,
+                        None,
+                        False,
+                        False,
+                        False,
+                        False,
+                        False,
+                        False,
+                        False,
+                        None,
+                        transferred if moved else undecided,
+                        day if moved else None,
+                        None,
+                        True,
+                        None,
+                        "",
+                        now,
+                        now,
+                    )
+                )
+            ids = insert_rows(LicensingItem, _ITEM_FIELDS, rows)
+            db.executemany(
+                "UPDATE new_item SET id = ? WHERE rowid = ?",
+                [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
             )
-            for k, (_n, _c, _d, _p, a_dept) in new_items.items()
-            if a_dept in bureau_kinds
-        ]
-        for rec in TransferRecord.objects.bulk_create(recs, batch_size=CHUNK):
-            LicensingItem.objects.filter(pk=rec.item_id).update(
-                transfer_status=rec.status,
-                transfer_effective_on=rec.effective_on,
-                current_transfer_id=rec.pk,
+            moved = [(pk, c[6]) for pk, c in zip(ids, chunk, strict=True) if c[6] in bureau_ids]
+            insert_rows(
+                TransferRecord,
+                _TRANSFER_FIELDS,
+                [
+                    (
+                        jid,
+                        pk,
+                        transferred,
+                        day,
+                        a_dept,
+                        "",
+                        None,
+                        "",
+                        "",
+                        None,
+                        None,
+                        note,
+                        user_id,
+                        now,
+                    )
+                    for pk, a_dept in moved
+                ],
+                returning=False,
             )
+            if moved:
+                latest = TransferRecord.objects.filter(item_id=OuterRef("pk")).order_by("-id")
+                LicensingItem.objects.filter(pk__in=[m[0] for m in moved]).update(
+                    current_transfer_id=Subquery(latest.values("pk")[:1])
+                )
         next_seq = (
             LinkageEntry.objects.filter(jurisdiction_id=jid, valid_to__isnull=True).aggregate(
                 m=Max("seq")
@@ -833,11 +1038,18 @@ def _linkage_write(
             or 0
         ) + 1
         regulators: set[int] = set(retired_regs)
-        batch: list[tuple] = []
-
-        def flush(batch):
-            nonlocal next_seq
-            entries = []
+        for batch in scratch.iter_records(CHUNK):
+            new_keys = sorted({r[1] for r in batch if isinstance(r[1], str)})
+            item_ids = {}
+            if new_keys:
+                marks = ",".join("?" * len(new_keys))
+                sql = f"SELECT key, id FROM new_item WHERE key IN ({marks})"  # noqa: S608
+                item_ids = dict(db.execute(sql, new_keys).fetchall())
+            codes = sorted({c for r in batch for c in r[6]})
+            marks = ",".join("?" * len(codes))
+            sql = f"SELECT code, id FROM sup WHERE code IN ({marks})"  # noqa: S608
+            sup_ids = dict(db.execute(sql, codes).fetchall())
+            rows = []
             for (
                 seq,
                 item_ref,
@@ -853,58 +1065,49 @@ def _linkage_write(
                 a_duties,
                 s_duties,
                 push,
-                note,
+                note_,
                 _row,
             ) in batch:
                 if seq is None:
                     seq = next_seq
                     next_seq += 1
-                entries.append(
-                    LinkageEntry(
-                        jurisdiction_id=jid,
-                        seq=seq,
-                        item_id=item_ref if isinstance(item_ref, int) else item_ids[item_ref],
-                        approval_department_id=a_dept,
-                        approval_division_id=a_div,
-                        regulator_id=reg,
-                        regulator_division_id=r_div,
-                        responsible_person=person,
-                        contact_phone=phone,
-                        power_type=power,
-                        stages=list(stages),
-                        approval_duties=a_duties,
-                        supervision_duties=s_duties,
-                        push_method=push,
-                        note=note,
-                        valid_from=valid_from,
-                        import_batch=report.batch,
-                        created_by_id=user_id,
-                        created_at=now,
+                rows.append(
+                    (
+                        jid,
+                        seq,
+                        item_ref if isinstance(item_ref, int) else item_ids[item_ref],
+                        a_dept,
+                        a_div,
+                        reg,
+                        r_div,
+                        person,
+                        phone,
+                        power,
+                        db_json(list(stages)),
+                        a_duties,
+                        s_duties,
+                        push,
+                        note_,
+                        day,
+                        None,
+                        None,
+                        report.batch,
+                        user_id,
+                        now,
                     )
                 )
                 regulators.add(reg)
-            created = LinkageEntry.objects.bulk_create(entries)
-            links = []
-            for entry, rec in zip(created, batch, strict=True):
-                for pos, c in enumerate(rec[6], start=1):
-                    links.append(
-                        LinkageEntrySupervision(
-                            jurisdiction_id=jid,
-                            entry_id=entry.pk,
-                            supervision_item_id=sup_ids[c],
-                            position=pos,
-                        )
-                    )
-            LinkageEntrySupervision.objects.bulk_create(links)
-
-        for rec in _read_spool(spool):
-            batch.append(rec)
-            if len(batch) >= CHUNK:
-                flush(batch)
-                batch = []
-        if batch:
-            flush(batch)
-        reg_ids = services._regulator_ids(regulators)
+            entry_ids = insert_rows(LinkageEntry, _ENTRY_FIELDS, rows)
+            insert_rows(
+                LinkageEntrySupervision,
+                ("jurisdiction_id", "entry_id", "supervision_item_id", "position"),
+                [
+                    (jid, entry_id, sup_ids[c], pos)
+                    for entry_id, rec in zip(entry_ids, batch, strict=True)
+                    for pos, c in enumerate(rec[6], start=1)
+                ],
+                returning=False,
+            )
         if notify:
             services._notice(
                 actor=actor,
@@ -913,7 +1116,7 @@ def _linkage_write(
                 summary=f"导入审管联动事项清单{report.records}条（{filename or '上传文件'}）"
                 + ("，并替换原清单" if mode == "replace" else ""),
                 effective_on=valid_from,
-                department_ids=reg_ids,
+                department_ids=services._regulator_ids(regulators),
             )
         audit_record(
             actor=actor,

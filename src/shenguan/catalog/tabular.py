@@ -11,10 +11,11 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import range_boundaries
@@ -62,66 +63,292 @@ def sniff_kind(head: bytes, filename: str = "") -> str:
     return "csv"
 
 
-def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of every merged range, read incrementally."""
-    out = []
-    with archive.open(sheet_path) as src:
-        for _event, elem in iterparse(src, events=("end",)):  # noqa: S314
-            tag = elem.tag
-            if tag == f"{_NS_MAIN}mergeCell":
-                ref = elem.get("ref")
-                if ref:
-                    with contextlib.suppress(ValueError):
-                        out.append(range_boundaries(ref))
-            if tag in (f"{_NS_MAIN}row", f"{_NS_MAIN}mergeCell", f"{_NS_MAIN}c"):
-                elem.clear()
-    return out
+def _merge_fill(rows: Iterator[tuple[int, list[str]]], ranges) -> Iterator[SheetRow]:
+    """Copy each merged range's top-left value into its other cells while rows stream by."""
+    pending = sorted(ranges, key=lambda r: (r[1], r[0]))  # (min_col, min_row, max_col, max_row)
+    active: list[list] = []  # [min_col, min_row, max_col, max_row, value]
+    for number, cells in rows:
+        while pending and pending[0][1] <= number:
+            r = pending.pop(0)
+            active.append([r[0], r[1], r[2], r[3], None])
+        if not active:
+            yield SheetRow(number, tuple(cells), frozenset())
+            continue
+        merged: set[int] = set()
+        still = []
+        for rng in active:
+            c0, r0, c1, r1, value = rng
+            if number > r1:
+                continue
+            still.append(rng)
+            if number < r0:
+                continue
+            if len(cells) < c1:
+                cells.extend([""] * (c1 - len(cells)))
+            if number == r0:
+                rng[4] = value = cells[c0 - 1]
+            for col in range(c0, c1 + 1):
+                if number == r0 and col == c0:
+                    continue
+                cells[col - 1] = value or ""
+                merged.add(col - 1)
+        active = still
+        yield SheetRow(number, tuple(cells), frozenset(merged))
 
 
-def iter_xlsx(fileobj) -> Iterator[SheetRow]:
-    """Rows of the first worksheet of an xlsx file, merged cells filled from their top-left."""
+def iter_xlsx_openpyxl(fileobj) -> Iterator[SheetRow]:
+    """The first worksheet read with openpyxl's read-only mode (the reference reader, slower)."""
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise BadRequest(
-            "bad_xlsx", "无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式", "file"
-        ) from exc
+        raise BadRequest("bad_xlsx", _BAD_XLSX, "file") from exc
     try:
         ws = wb.worksheets[0]
-        ranges: list[tuple[int, int, int, int]] = []
+        ranges = []
         path = getattr(ws, "_worksheet_path", None)
         archive = getattr(wb, "_archive", None)
         if path and archive is not None:
-            ranges = _merged_ranges(archive, path)
-        ranges.sort(key=lambda r: (r[1], r[0]))
+            ranges = _scan_merges(archive, path)
         ws.reset_dimensions()
-        pending = list(ranges)  # not started yet (sorted by first row)
-        active: list[list] = []  # [min_col, min_row, max_col, max_row, value]
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [cell_text(v) for v in values]
-            while pending and pending[0][1] <= number:
-                r = pending.pop(0)
-                active.append([r[0], r[1], r[2], r[3], None])
-            merged: set[int] = set()
-            still = []
-            for rng in active:
-                c0, r0, c1, r1, value = rng
-                if number > r1:
-                    continue
-                still.append(rng)
-                if len(cells) < c1:
-                    cells.extend([""] * (c1 - len(cells)))
-                if number == r0:
-                    rng[4] = value = cells[c0 - 1]
-                for col in range(c0, c1 + 1):
-                    if number == r0 and col == c0:
-                        continue
-                    cells[col - 1] = value or ""
-                    merged.add(col - 1)
-            active = still
-            yield SheetRow(number, tuple(cells), frozenset(merged))
+        rows = (
+            (n, [cell_text(v) for v in values])
+            for n, values in enumerate(ws.iter_rows(values_only=True), start=1)
+        )
+        yield from _merge_fill(rows, ranges)
     finally:
         wb.close()
+
+
+# --- a fast streaming reader of the OOXML sheet --------------------------------------------------
+
+_BAD_XLSX = "无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+_COL_CACHE: dict[str, int] = {}
+
+
+class _NoDtd(io.RawIOBase):
+    """A zip member stream, refused if it declares a DTD or entities (XML bombs): OOXML parts
+    never do, and "<!" cannot appear literally in their content. Expat (2.5 here) resolves no
+    external entities either."""
+
+    def __init__(self, src):
+        super().__init__()
+        head = src.read(1 << 16)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            src.close()
+            raise ValueError("DTD in an OOXML part")
+        self._head = head
+        self._src = src
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        if self._head:
+            n = min(len(buf), len(self._head))
+            buf[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._src.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._src.close()
+        super().close()
+
+
+def _open(archive: zipfile.ZipFile, name: str):
+    """A part of the package as a stream for iterparse, refused if it declares a DTD."""
+    return io.BufferedReader(_NoDtd(archive.open(name)), buffer_size=1 << 16)
+
+
+def _col_index(ref: str) -> int:
+    """0-based column of a cell reference such as 'AB12'."""
+    letters = ref.rstrip("0123456789")
+    idx = _COL_CACHE.get(letters)
+    if idx is None:
+        idx = 0
+        for ch in letters:
+            idx = idx * 26 + (ord(ch) - 64)
+        idx -= 1
+        _COL_CACHE[letters] = idx
+    return idx
+
+
+def _scan_merges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a sheet, found by scanning its bytes (no second XML parse)."""
+    out = []
+    tail = b""
+    with archive.open(path) as src:
+        while True:
+            chunk = src.read(1 << 18)
+            if not chunk:
+                break
+            data = tail + chunk
+            if b"mergeCell" in data:
+                for m in _MERGE_REF.finditer(data):
+                    with contextlib.suppress(ValueError):
+                        out.append(range_boundaries(m.group(1).decode()))
+                # keep an unfinished element for the next chunk
+                cut = data.rfind(b"<")
+                tail = data[cut:] if cut != -1 and b">" not in data[cut:] else b""
+            else:
+                tail = data[-200:]
+    return sorted(set(out))
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> tuple[str, bool]:
+    """The path of the first worksheet and whether the workbook uses the 1904 date system."""
+    date1904 = False
+    first_rid = None
+    with _open(archive, "xl/workbook.xml") as src:
+        for _ev, el in iterparse(src, events=("end",)):  # noqa: S314  (guarded by _open)
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "workbookPr":
+                date1904 = el.get("date1904") in ("1", "true")
+            elif tag == "sheet" and first_rid is None:
+                first_rid = el.get(f"{_NS_REL}id")
+    target = None
+    with _open(archive, "xl/_rels/workbook.xml.rels") as src:
+        for _ev, el in iterparse(src, events=("end",)):  # noqa: S314  (guarded by _open)
+            if el.tag == f"{_NS_PKG_REL}Relationship" and el.get("Id") == first_rid:
+                target = el.get("Target")
+    if not target:
+        raise KeyError("no worksheet")
+    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return path.replace("xl/./", "xl/"), date1904
+
+
+def _date_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of cell formats (cellXfs) that display numbers as dates."""
+    from openpyxl.styles.numbers import is_date_format
+
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    custom: dict[int, str] = {}
+    xfs: list[int] = []
+    in_cell_xfs = False
+    with _open(archive, "xl/styles.xml") as src:
+        for ev, el in iterparse(src, events=("start", "end")):  # noqa: S314  (guarded)
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "cellXfs":
+                in_cell_xfs = ev == "start"
+            elif ev == "end" and tag == "numFmt":
+                with contextlib.suppress(TypeError, ValueError):
+                    custom[int(el.get("numFmtId"))] = el.get("formatCode") or ""
+            elif ev == "end" and tag == "xf" and in_cell_xfs:
+                xfs.append(int(el.get("numFmtId") or 0))
+    out = set()
+    for i, fmt in enumerate(xfs):
+        if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and is_date_format(custom[fmt])):
+            out.add(i)
+    return out
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    """The shared string table (rich-text runs joined, phonetic guides left out)."""
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    out: list[str] = []
+    si, t, rph = f"{_NS_MAIN}si", f"{_NS_MAIN}t", f"{_NS_MAIN}rPh"
+    with _open(archive, "xl/sharedStrings.xml") as src:
+        for _ev, el in iterparse(src, events=("end",)):  # noqa: S314  (guarded by _open)
+            if el.tag == si:
+                for ph in el.findall(rph):
+                    el.remove(ph)
+                out.append("".join(x.text or "" for x in el.iter(t)))
+                el.clear()
+    return out
+
+
+def _number_text(text: str, date_style: bool, date1904: bool) -> str:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    try:
+        num = float(text)
+    except ValueError:
+        return text
+    if date_style:
+        with contextlib.suppress(ValueError, OverflowError):
+            epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+            return cell_text(from_excel(num, epoch))
+    return cell_text(int(num) if num.is_integer() and abs(num) < 1e15 else num)
+
+
+def iter_xlsx(fileobj) -> Iterator[SheetRow]:
+    """Rows of the first worksheet of an xlsx file, merged cells filled from their top-left.
+
+    Streams the sheet XML with the C parser of ElementTree and keeps only the current row (plus
+    the shared strings, which Excel stores apart): about 4–5× the speed of openpyxl's read-only
+    mode on the same file (ADR 0013), with the same values (tests compare both readers).
+    """
+    try:
+        archive = zipfile.ZipFile(fileobj)
+        path, date1904 = _first_sheet_path(archive)
+        strings = _shared_strings(archive)
+        dates = _date_styles(archive)
+        merges = _scan_merges(archive, path)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
+        raise BadRequest("bad_xlsx", _BAD_XLSX, "file") from exc
+    return _merge_fill(_sheet_rows(archive, path, strings, dates, date1904), merges)
+
+
+def _sheet_rows(archive, path, strings, dates, date1904) -> Iterator[tuple[int, list[str]]]:
+    c_tag, v_tag, row_tag = f"{_NS_MAIN}c", f"{_NS_MAIN}v", f"{_NS_MAIN}row"
+    is_tag, t_tag = f"{_NS_MAIN}is", f"{_NS_MAIN}t"
+    data_tag = f"{_NS_MAIN}sheetData"
+    number = 0
+    cells: list[str] = []
+    sheet_data = None
+    try:
+        with _open(archive, path) as src:
+            for ev, el in iterparse(src, events=("start", "end")):  # noqa: S314  (guarded)
+                if ev == "start":
+                    if sheet_data is None and el.tag == data_tag:
+                        sheet_data = el
+                    continue
+                tag = el.tag
+                if tag == c_tag:
+                    typ = el.get("t")
+                    if typ == "inlineStr":
+                        node = el.find(is_tag)
+                        val = (
+                            "".join(x.text or "" for x in node.iter(t_tag))
+                            if node is not None
+                            else ""
+                        )
+                    else:
+                        v = el.find(v_tag)
+                        text = v.text if v is not None and v.text is not None else ""
+                        if typ == "s":
+                            val = strings[int(text)] if text else ""
+                        elif typ == "b":
+                            val = "是" if text == "1" else "否"
+                        elif typ in ("str", "e") or not text:
+                            val = text
+                        else:
+                            style = el.get("s")
+                            val = _number_text(text, bool(style) and int(style) in dates, date1904)
+                    ref = el.get("r")
+                    col = _col_index(ref) if ref else len(cells)
+                    if col >= len(cells):
+                        cells.extend([""] * (col - len(cells) + 1))
+                    cells[col] = val
+                elif tag == row_tag:
+                    r = el.get("r")
+                    number = int(r) if r else number + 1
+                    yield number, cells
+                    cells = []
+                    if sheet_data is not None:
+                        sheet_data.clear()  # drop finished rows: memory stays flat
+                    else:
+                        el.clear()
+    except (ParseError, IndexError, ValueError, zipfile.BadZipFile) as exc:
+        raise BadRequest("bad_xlsx", _BAD_XLSX, "file") from exc
 
 
 def iter_csv(fileobj) -> Iterator[SheetRow]:

@@ -10,7 +10,7 @@ from shenguan.core.text import normalize_text
 
 from .models import HandoverKind, PowerType, PushMethod, Stage, TransferStatus
 
-# 互联网+监管 supervision item codes as issued, e.g. 430264034W0Y, 000125049000 (ADR 0009).
+# 互联网+监管 supervision item codes as issued, e.g. 430264034W0Y, 000125049000 (ADR 0013).
 SUPERVISION_CODE_RE = re.compile(r"^[0-9A-Z]{12}$")
 # GB/T 39554.1 item codes and local implementation codes: letters, digits, dots and hyphens.
 ITEM_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{3,63}$")
