@@ -18,8 +18,8 @@ from shenguan.linkage.models import ClaimedMode, Push, PushState
 from shenguan.linkage.sweeps import push_auto_claim_due
 from shenguan.org.models import User
 from shenguan.outbox.models import OutboxEvent
-from tests.linkage.conftest import build_linkage, record_data
 from tests.factories import World
+from tests.linkage.conftest import build_linkage, record_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
