@@ -9,7 +9,11 @@ class LinkageConfig(AppConfig):
     verbose_name = "审管联动"
 
     def ready(self) -> None:
+        from shenguan.core.demo import register_demo_step
+
         from . import home, sweeps
+        from .demo import load_linkage_demo
 
         sweeps.register()
         home.register()
+        register_demo_step(30, "linkage", load_linkage_demo)
