@@ -421,3 +421,23 @@ def test_envelope_bytes_are_stable_utf8(world):
     b = channels.envelope_bytes(OutboxEvent.objects.get(pk=ev.pk))
     assert b == channels.envelope_bytes(OutboxEvent.objects.get(pk=ev.pk))
     assert "阳谷县".encode() in b and json.loads(b)["data"] == {"名称": "阳谷县", "n": 1}
+
+
+def test_worker_command_options(world, receiver, endpoint_factory, quick_retries):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    endpoint_factory("/cmd")
+    for _ in range(3):
+        emit(world)
+    out = StringIO()
+    call_command("worker", "--once", "--batch", "2", "--worker-id", "cmd-1", stdout=out)
+    stats = json.loads(out.getvalue())
+    assert stats["worker_id"] == "cmd-1" and stats["delivered"] == 2 and stats["loops"] == 1
+    out = StringIO()
+    call_command("worker", "--until-empty", "--max-seconds", "20", stdout=out)
+    assert json.loads(out.getvalue())["delivered"] == 1
+    assert len(receiver.calls_for()) == 3
+    with pytest.raises(CommandError):
+        call_command("worker", "--once", "--max-seconds", "0")
