@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from .channels import Outcome, channel_handler, handled_channels
@@ -67,6 +67,12 @@ def lease_due(*, worker_id: str, batch: int, now: dt.datetime | None = None):
     now = now or timezone.now()
     token = _token(worker_id)
     until = now + dt.timedelta(seconds=lease_seconds())
+    due = OutboxDelivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        | Q(status=DeliveryStatus.IN_FLIGHT, lease_until__lt=now)
+    )
+    if not due.exists():  # an idle loop reads only: no write lock on SQLite, no WAL on PostgreSQL
+        return token, []
     with transaction.atomic():
         qs = OutboxDelivery.objects.all()
         if connection.features.has_select_for_update_skip_locked:

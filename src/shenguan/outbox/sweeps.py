@@ -99,9 +99,15 @@ def _lease(name: str, token: str, now: dt.datetime, lease_seconds: float) -> boo
 def sweep_run(sweep: Sweep, *, worker_id: str, now: dt.datetime | None = None) -> dict | None:
     """Run one sweep if it is due and free; returns {name, ok, result|error} or None if skipped."""
     now = now or timezone.now()
-    SweepState.objects.bulk_create(
-        [SweepState(name=sweep.name, next_run_at=now)], ignore_conflicts=True
+    due = (
+        SweepState.objects.filter(name=sweep.name).values_list("next_run_at", "lease_until").first()
     )
+    if due is None:
+        SweepState.objects.bulk_create(
+            [SweepState(name=sweep.name, next_run_at=now)], ignore_conflicts=True
+        )
+    elif due[0] > now or (due[1] is not None and due[1] >= now):
+        return None  # not due, or running elsewhere: decided by a read, without a write lock
     token = f"{worker_id[:48]}/{secrets.token_hex(4)}"
     if not _lease(sweep.name, token, now, sweep.lease_seconds):
         return None
