@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import marshal
 import os
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
@@ -34,7 +35,14 @@ from shenguan.org.roles import DepartmentKind
 from shenguan.org.validators import clean_phone
 
 from . import services
-from .bulk import db_date, db_datetime, db_json, insert_rows
+from .bulk import (
+    allocate_ids,
+    db_date,
+    db_datetime,
+    db_json,
+    insert_rows,
+    release_reservations,
+)
 from .handling import live_entries_q
 from .models import (
     ChangeKind,
@@ -64,6 +72,13 @@ CHUNK = 2000
 
 def key(value) -> str:
     """A comparison key for names: NFKC (full-width → half-width), no whitespace."""
+    if isinstance(value, str):
+        return _key_str(value)
+    return normalize_text(value).replace(" ", "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_str(value: str) -> str:
     return normalize_text(value).replace(" ", "")
 
 
@@ -141,9 +156,9 @@ SUPERVISION_COLUMNS: tuple[Column, ...] = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _header_key(text: str) -> str:
-    t = key(text).replace("*", "").replace("(必填)", "").replace("（必填）", "")
-    return t
+    return key(text).replace("*", "").replace("(必填)", "").replace("（必填）", "")
 
 
 def _alias_table(columns: tuple[Column, ...]) -> dict[str, str]:
@@ -216,7 +231,8 @@ class _Sheet:
     def _hits(self, cells) -> dict[int, str]:
         out = {}
         for i, c in enumerate(cells):
-            k = self.aliases.get(_header_key(c)) if c else None
+            # titles are short: long cells (names, duties) cannot be one
+            k = self.aliases.get(_header_key(c)) if c and len(c) <= 30 else None
             if k is not None:
                 out[i] = k
         return out
@@ -357,6 +373,7 @@ class _Refs:
 
     def __init__(self, jurisdiction_id: int):
         self.jid = jurisdiction_id
+        self._memo: dict[str, int | None] = {}
         self.depts: dict[str, int] = {}
         self.dept_kind: dict[int, str] = {}
         self.dept_name: dict[int, str] = {}
@@ -380,6 +397,15 @@ class _Refs:
         }
 
     def dept(self, text: str) -> int | None:
+        """The department a cell names, or None (memoised per import)."""
+        if text in self._memo:
+            return self._memo[text]
+        found = self._dept(text)
+        if len(self._memo) < 10_000:
+            self._memo[text] = found
+        return found
+
+    def _dept(self, text: str) -> int | None:
         k = key(text)
         if k in self.depts:
             return self.depts[k]
@@ -456,6 +482,7 @@ class _Scratch:
             """
         )
         self.records = 0
+        self._sups: dict[str, tuple] = {}
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -464,6 +491,29 @@ class _Scratch:
 
     def one(self, sql: str, args=()):
         return self.db.execute(sql, args).fetchone()
+
+    def sup(self, code: str):
+        """(name_key, regulator, first row) of a known supervision code, or None."""
+        hit = self._sups.get(code)
+        if hit is None:
+            hit = self.one("SELECT name_key, reg, first_row FROM sup WHERE code = ?", (code,))
+            if hit is not None:
+                if len(self._sups) >= 4096:  # a bounded cache: memory stays flat
+                    self._sups.clear()
+                self._sups[code] = hit
+        return hit
+
+    def add_sup(self, code, name_key, reg, div, row, name) -> None:
+        """A supervision code the file adds."""
+        self.db.execute(
+            "INSERT INTO sup VALUES (?, NULL, ?, ?, ?, ?, ?)", (code, name_key, reg, div, row, name)
+        )
+        self._sups.pop(code, None)
+
+    def is_new_sig(self, sig: bytes, row: int) -> bool:
+        """Record a row's signature; False if an earlier row had it."""
+        cur = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (sig, row))
+        return cur.rowcount == 1
 
     def add_record(self, rec: tuple) -> None:
         self.records += 1
@@ -725,7 +775,7 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
                 name = seg_names[i] if i < len(seg_names) else ""
                 if len(name) > 500:
                     p(seg_row, "sup_names", "too_long", "监管事项名称不得超过500个字符")
-                known = scratch.one("SELECT name_key, reg, first_row FROM sup WHERE code = ?", (c,))
+                known = scratch.sup(c)
                 if known is not None:
                     nkey, kreg, first_row = known
                     if name and nkey != _name_key(name):
@@ -745,15 +795,12 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
                             "与本行行业主管部门不一致",
                         )
                 elif reg is not None and name:
-                    db.execute(
-                        "INSERT INTO sup VALUES (?, NULL, ?, ?, ?, ?, ?)",
-                        (c, _name_key(name), reg, r_div, seg_row, name[:500]),
-                    )
+                    scratch.add_sup(c, _name_key(name), reg, r_div, seg_row, name[:500])
         if len(report.problems) > before:
             return
         sig = _sig(item_ref, reg, codes)
-        dup = scratch.one("SELECT row FROM seen WHERE sig = ?", (sig,))
-        if dup:
+        if not scratch.is_new_sig(sig, rec.row):
+            dup = scratch.one("SELECT row FROM seen WHERE sig = ?", (sig,))
             p(
                 rec.row,
                 "item",
@@ -771,7 +818,6 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
                 "清单中已有相同的联动事项（同一审批事项、部门与监管事项）",
             )
             return
-        db.execute("INSERT INTO seen VALUES (?, ?)", (sig, rec.row))
         if isinstance(item_ref, str):
             db.execute(
                 "INSERT OR IGNORE INTO new_item VALUES (?, ?, ?, ?, ?, ?, NULL)",
@@ -839,6 +885,7 @@ def clean_multiline(value) -> str:
 
 
 _ITEM_FIELDS = (
+    "id",
     "jurisdiction_id",
     "code",
     "name",
@@ -864,6 +911,7 @@ _ITEM_FIELDS = (
     "updated_at",
 )
 _TRANSFER_FIELDS = (
+    "id",
     "jurisdiction_id",
     "item_id",
     "status",
@@ -880,6 +928,7 @@ _TRANSFER_FIELDS = (
     "recorded_at",
 )
 _ENTRY_FIELDS = (
+    "id",
     "jurisdiction_id",
     "seq",
     "item_id",
@@ -904,233 +953,235 @@ _ENTRY_FIELDS = (
 )
 
 
+def _new_item_row(jid, item_id, name, code, dept, power, moved, day, record_id, now) -> tuple:
+    """A LicensingItem row in the order of _ITEM_FIELDS."""
+    status = TransferStatus.TRANSFERRED.value if moved else TransferStatus.UNDECIDED.value
+    flags = (False,) * 7
+    return (
+        item_id,
+        jid,
+        code,
+        name,
+        power or "licensing",
+        dept,
+        None,
+        None,
+        *flags,
+        None,
+        status,
+        day if moved else None,
+        record_id,
+        True,
+        None,
+        "",
+        now,
+        now,
+    )
+
+
 def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notify, filename):
-    """Pass 2: write the validated records with bulk INSERTs/COPY (bulk.py) in one transaction."""
+    """Pass 2: write the validated records in one transaction (keys allocated first, rows sent
+    by COPY or multi-row INSERT, see bulk.py)."""
     jid = jurisdiction.pk
     db = scratch.db
     user_id = actor.pk if actor is not None and getattr(actor, "kind", "") == "user" else None
     now = db_datetime(timezone.now())
     day = db_date(valid_from)
-    transferred, undecided = TransferStatus.TRANSFERRED.value, TransferStatus.UNDECIDED.value
     bureau_ids = set(
         Department.objects.filter(jurisdiction_id=jid, kind=DepartmentKind.BUREAU).values_list(
             "pk", flat=True
         )
     )
     note = f"随审管联动事项清单导入登记（批次{report.batch}）"
-    with transaction.atomic():
-        retired_regs: list[int] = []
-        if mode == "replace":
-            live = LinkageEntry.objects.filter(jurisdiction_id=jid).filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)
-            )
-            retired_regs = list(live.values_list("regulator_id", flat=True).distinct())
-            report.created["retired_entries"] = live.update(valid_to=valid_from)
-        # new supervision items
-        last = ""
-        while True:
-            chunk = db.execute(
+    try:
+        with transaction.atomic():
+            retired_regs: list[int] = []
+            if mode == "replace":
+                live = LinkageEntry.objects.filter(jurisdiction_id=jid).filter(
+                    Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)
+                )
+                retired_regs = list(live.values_list("regulator_id", flat=True).distinct())
+                report.created["retired_entries"] = live.update(valid_to=valid_from)
+            # new supervision items
+            last = ""
+            while chunk := db.execute(
                 "SELECT code, name, reg, div FROM sup WHERE id IS NULL AND code > ? "
                 "ORDER BY code LIMIT ?",
                 (last, CHUNK),
-            ).fetchall()
-            if not chunk:
-                break
-            last = chunk[-1][0]
-            ids = insert_rows(
-                SupervisionItem,
-                (
-                    "jurisdiction_id",
-                    "code",
-                    "name",
-                    "regulator_id",
-                    "division_id",
-                    "active",
-                    "created_at",
-                    "updated_at",
-                ),
-                [(jid, c, n, r, d, True, now, now) for c, n, r, d in chunk],
-            )
-            db.executemany(
-                "UPDATE sup SET id = ? WHERE code = ?",
-                [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
-            )
-        # new approval items, recorded as transferred when the bureau approves them on the list
-        last_rowid = 0
-        while True:
-            chunk = db.execute(
-                "SELECT rowid, key, name, code, dept, power, a_dept FROM new_item WHERE rowid > ? "
+            ).fetchall():
+                last = chunk[-1][0]
+                ids = allocate_ids(SupervisionItem, len(chunk))
+                insert_rows(
+                    SupervisionItem,
+                    (
+                        "id",
+                        "jurisdiction_id",
+                        "code",
+                        "name",
+                        "regulator_id",
+                        "division_id",
+                        "active",
+                        "created_at",
+                        "updated_at",
+                    ),
+                    [
+                        (pk, jid, c, n, r, d, True, now, now)
+                        for pk, (c, n, r, d) in zip(ids, chunk, strict=True)
+                    ],
+                )
+                db.executemany(
+                    "UPDATE sup SET id = ? WHERE code = ?",
+                    [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
+                )
+            # new approval items, recorded as transferred when the bureau approves them
+            last_rowid = 0
+            while chunk := db.execute(
+                "SELECT rowid, name, code, dept, power, a_dept FROM new_item WHERE rowid > ? "
                 "ORDER BY rowid LIMIT ?",
                 (last_rowid, CHUNK),
-            ).fetchall()
-            if not chunk:
-                break
-            last_rowid = chunk[-1][0]
-            rows = []
-            for _rid, _k, name, code, dept, power, a_dept in chunk:
-                moved = a_dept in bureau_ids
-                rows.append(
-                    (
-                        jid,
-                        code,
-                        name,
-                        power or "licensing",
-                        dept,
-                        None,
-                        None,
-                        False,
-                        False,
-                        False,
-                        False,
-                        False,
-                        False,
-                        False,
-                        None,
-                        transferred if moved else undecided,
-                        day if moved else None,
-                        None,
-                        True,
-                        None,
-                        "",
-                        now,
-                        now,
+            ).fetchall():
+                last_rowid = chunk[-1][0]
+                ids = allocate_ids(LicensingItem, len(chunk))
+                moved = [c[5] in bureau_ids for c in chunk]
+                rec_ids = iter(allocate_ids(TransferRecord, sum(moved)))
+                items, records = [], []
+                for pk, (_rid, name, code, dept, power, a_dept), mv in zip(
+                    ids, chunk, moved, strict=True
+                ):
+                    rec_id = next(rec_ids) if mv else None
+                    items.append(
+                        _new_item_row(jid, pk, name, code, dept, power, mv, day, rec_id, now)
                     )
+                    if mv:
+                        records.append(
+                            (
+                                rec_id,
+                                jid,
+                                pk,
+                                TransferStatus.TRANSFERRED.value,
+                                day,
+                                a_dept,
+                                "",
+                                None,
+                                "",
+                                "",
+                                None,
+                                None,
+                                note,
+                                user_id,
+                                now,
+                            )
+                        )
+                insert_rows(LicensingItem, _ITEM_FIELDS, items)
+                insert_rows(TransferRecord, _TRANSFER_FIELDS, records)
+                db.executemany(
+                    "UPDATE new_item SET id = ? WHERE rowid = ?",
+                    [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
                 )
-            ids = insert_rows(LicensingItem, _ITEM_FIELDS, rows)
-            db.executemany(
-                "UPDATE new_item SET id = ? WHERE rowid = ?",
-                [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
-            )
-            moved = [(pk, c[6]) for pk, c in zip(ids, chunk, strict=True) if c[6] in bureau_ids]
-            insert_rows(
-                TransferRecord,
-                _TRANSFER_FIELDS,
-                [
+            next_seq = (
+                LinkageEntry.objects.filter(jurisdiction_id=jid, valid_to__isnull=True).aggregate(
+                    m=Max("seq")
+                )["m"]
+                or 0
+            ) + 1
+            regulators: set[int] = set(retired_regs)
+            for batch in scratch.iter_records(CHUNK):
+                new_keys = sorted({r[1] for r in batch if isinstance(r[1], str)})
+                item_ids = {}
+                if new_keys:
+                    marks = ",".join("?" * len(new_keys))
+                    sql = f"SELECT key, id FROM new_item WHERE key IN ({marks})"  # noqa: S608
+                    item_ids = dict(db.execute(sql, new_keys).fetchall())
+                codes = sorted({c for r in batch for c in r[6]})
+                marks = ",".join("?" * len(codes))
+                sql = f"SELECT code, id FROM sup WHERE code IN ({marks})"  # noqa: S608
+                sup_ids = dict(db.execute(sql, codes).fetchall())
+                entry_ids = allocate_ids(LinkageEntry, len(batch))
+                rows, links = [], []
+                for entry_id, rec in zip(entry_ids, batch, strict=True):
                     (
-                        jid,
-                        pk,
-                        transferred,
-                        day,
-                        a_dept,
-                        "",
-                        None,
-                        "",
-                        "",
-                        None,
-                        None,
-                        note,
-                        user_id,
-                        now,
-                    )
-                    for pk, a_dept in moved
-                ],
-                returning=False,
-            )
-            if moved:
-                latest = TransferRecord.objects.filter(item_id=OuterRef("pk")).order_by("-id")
-                LicensingItem.objects.filter(pk__in=[m[0] for m in moved]).update(
-                    current_transfer_id=Subquery(latest.values("pk")[:1])
-                )
-        next_seq = (
-            LinkageEntry.objects.filter(jurisdiction_id=jid, valid_to__isnull=True).aggregate(
-                m=Max("seq")
-            )["m"]
-            or 0
-        ) + 1
-        regulators: set[int] = set(retired_regs)
-        for batch in scratch.iter_records(CHUNK):
-            new_keys = sorted({r[1] for r in batch if isinstance(r[1], str)})
-            item_ids = {}
-            if new_keys:
-                marks = ",".join("?" * len(new_keys))
-                sql = f"SELECT key, id FROM new_item WHERE key IN ({marks})"  # noqa: S608
-                item_ids = dict(db.execute(sql, new_keys).fetchall())
-            codes = sorted({c for r in batch for c in r[6]})
-            marks = ",".join("?" * len(codes))
-            sql = f"SELECT code, id FROM sup WHERE code IN ({marks})"  # noqa: S608
-            sup_ids = dict(db.execute(sql, codes).fetchall())
-            rows = []
-            for (
-                seq,
-                item_ref,
-                a_dept,
-                a_div,
-                reg,
-                r_div,
-                _codes,
-                person,
-                phone,
-                power,
-                stages,
-                a_duties,
-                s_duties,
-                push,
-                note_,
-                _row,
-            ) in batch:
-                if seq is None:
-                    seq = next_seq
-                    next_seq += 1
-                rows.append(
-                    (
-                        jid,
                         seq,
-                        item_ref if isinstance(item_ref, int) else item_ids[item_ref],
+                        item_ref,
                         a_dept,
                         a_div,
                         reg,
                         r_div,
+                        codes_,
                         person,
                         phone,
                         power,
-                        db_json(list(stages)),
+                        stages,
                         a_duties,
                         s_duties,
                         push,
                         note_,
-                        day,
-                        None,
-                        None,
-                        report.batch,
-                        user_id,
-                        now,
+                        _row,
+                    ) = rec
+                    if seq is None:
+                        seq = next_seq
+                        next_seq += 1
+                    item_id = item_ref if isinstance(item_ref, int) else item_ids[item_ref]
+                    rows.append(
+                        (
+                            entry_id,
+                            jid,
+                            seq,
+                            item_id,
+                            a_dept,
+                            a_div,
+                            reg,
+                            r_div,
+                            person,
+                            phone,
+                            power,
+                            db_json(list(stages)),
+                            a_duties,
+                            s_duties,
+                            push,
+                            note_,
+                            day,
+                            None,
+                            None,
+                            report.batch,
+                            user_id,
+                            now,
+                        )
                     )
+                    links.extend(
+                        (jid, entry_id, sup_ids[c], pos) for pos, c in enumerate(codes_, start=1)
+                    )
+                    regulators.add(reg)
+                insert_rows(LinkageEntry, _ENTRY_FIELDS, rows)
+                insert_rows(
+                    LinkageEntrySupervision,
+                    ("jurisdiction_id", "entry_id", "supervision_item_id", "position"),
+                    links,
                 )
-                regulators.add(reg)
-            entry_ids = insert_rows(LinkageEntry, _ENTRY_FIELDS, rows)
-            insert_rows(
-                LinkageEntrySupervision,
-                ("jurisdiction_id", "entry_id", "supervision_item_id", "position"),
-                [
-                    (jid, entry_id, sup_ids[c], pos)
-                    for entry_id, rec in zip(entry_ids, batch, strict=True)
-                    for pos, c in enumerate(rec[6], start=1)
-                ],
-                returning=False,
-            )
-        if notify:
-            services._notice(
+            if notify:
+                services._notice(
+                    actor=actor,
+                    jurisdiction_id=jid,
+                    kind=ChangeKind.LIST_IMPORT,
+                    summary=f"导入审管联动事项清单{report.records}条（{filename or '上传文件'}）"
+                    + ("，并替换原清单" if mode == "replace" else ""),
+                    effective_on=valid_from,
+                    department_ids=services._regulator_ids(regulators),
+                )
+            audit_record(
                 actor=actor,
+                action="catalog.linkage.import",
+                obj=("catalog.linkageimport", report.batch),
                 jurisdiction_id=jid,
-                kind=ChangeKind.LIST_IMPORT,
-                summary=f"导入审管联动事项清单{report.records}条（{filename or '上传文件'}）"
-                + ("，并替换原清单" if mode == "replace" else ""),
-                effective_on=valid_from,
-                department_ids=services._regulator_ids(regulators),
+                after={
+                    "file": filename,
+                    "sha256": report.sha256,
+                    "mode": mode,
+                    "valid_from": valid_from,
+                    **report.created,
+                },
             )
-        audit_record(
-            actor=actor,
-            action="catalog.linkage.import",
-            obj=("catalog.linkageimport", report.batch),
-            jurisdiction_id=jid,
-            after={
-                "file": filename,
-                "sha256": report.sha256,
-                "mode": mode,
-                "valid_from": valid_from,
-                **report.created,
-            },
-        )
+    finally:
+        release_reservations()
 
 
 # --- supervision items -----------------------------------------------------------------------

@@ -111,13 +111,24 @@ def _catalog_reader_q(actor) -> Q | None:
 class LicensingItem(JurisdictionScoped):
     """A licensing item or other on-application power (行政许可事项/关联事项) of a jurisdiction."""
 
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name="行政区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )  # covered by the composite indexes that start with it
     code = models.CharField("事项编码", max_length=64, blank=True)
     name = models.CharField("事项名称", max_length=200)
     power_type = models.CharField(
         "权力类型", max_length=20, choices=PowerType.choices, default=PowerType.LICENSING
     )
     original_department = models.ForeignKey(
-        "org.Department", verbose_name="原审批部门", on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        verbose_name="原审批部门",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     statutory_days = models.PositiveSmallIntegerField("法定时限（工作日）", null=True, blank=True)
     promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）", null=True, blank=True)
@@ -148,6 +159,7 @@ class LicensingItem(JurisdictionScoped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     active = models.BooleanField("有效", default=True)
     removed_on = models.DateField("删减日期", null=True, blank=True)
@@ -188,8 +200,19 @@ class TransferRecord(JurisdictionScoped):
     (ties broken by id). Related items moved with their main item point at its record (via_main).
     """
 
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name="行政区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )  # covered by the composite indexes that start with it
     item = models.ForeignKey(
-        LicensingItem, verbose_name="事项", on_delete=models.PROTECT, related_name="transfers"
+        LicensingItem,
+        verbose_name="事项",
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        db_index=False,
     )
     status = models.CharField("划转状态", max_length=20, choices=TransferStatus.choices)
     effective_on = models.DateField("生效日期")
@@ -200,6 +223,7 @@ class TransferRecord(JurisdictionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     batch_name = models.CharField("批次", max_length=100, blank=True)
     planned_on = models.DateField("计划划转日期", null=True, blank=True)
@@ -212,6 +236,7 @@ class TransferRecord(JurisdictionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="related_moves",
+        db_index=False,
     )
     memo = models.ForeignKey(
         "HandoverMemo",
@@ -220,10 +245,16 @@ class TransferRecord(JurisdictionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="transfer_records",
+        db_index=False,
     )
     note = models.CharField("备注", max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -377,10 +408,21 @@ class HandoverMemoAmendment(JurisdictionScoped):
 class SupervisionItem(JurisdictionScoped):
     """A supervision item (监管事项) from the 互联网+监管 catalogue, held by a regulator."""
 
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name="行政区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )  # covered by the composite indexes that start with it
     code = models.CharField("监管事项编码", max_length=40)
     name = models.CharField("监管事项名称", max_length=500)
     regulator = models.ForeignKey(
-        "org.Department", verbose_name="监管部门", on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        verbose_name="监管部门",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     division = models.ForeignKey(
         "org.Division",
@@ -389,6 +431,7 @@ class SupervisionItem(JurisdictionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -423,15 +466,27 @@ class LinkageEntry(JurisdictionScoped):
     version it is never edited: a change retires it and adds a new row that `replaces` it.
     """
 
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name="行政区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )  # covered by the composite indexes that start with it
     seq = models.PositiveIntegerField("序号", default=0)
     item = models.ForeignKey(
         LicensingItem,
         verbose_name="审批事项",
         on_delete=models.PROTECT,
         related_name="linkage_entries",
+        db_index=False,
     )
     approval_department = models.ForeignKey(
-        "org.Department", verbose_name="行政审批部门", on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        verbose_name="行政审批部门",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     approval_division = models.ForeignKey(
         "org.Division",
@@ -440,9 +495,14 @@ class LinkageEntry(JurisdictionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     regulator = models.ForeignKey(
-        "org.Department", verbose_name="行业主管部门", on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        verbose_name="行业主管部门",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     regulator_division = models.ForeignKey(
         "org.Division",
@@ -451,6 +511,7 @@ class LinkageEntry(JurisdictionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     supervision_items = models.ManyToManyField(
         SupervisionItem, through="LinkageEntrySupervision", related_name="linkage_entries"
@@ -476,10 +537,16 @@ class LinkageEntry(JurisdictionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="replaced_by",
+        db_index=False,
     )
     import_batch = models.CharField("导入批次", max_length=40, blank=True)
     created_by = models.ForeignKey(
-        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -504,9 +571,21 @@ class LinkageEntry(JurisdictionScoped):
 class LinkageEntrySupervision(JurisdictionScoped):
     """A supervision item attached to a linkage entry, in the order of the source list."""
 
-    entry = models.ForeignKey(LinkageEntry, on_delete=models.CASCADE, related_name="links")
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name="行政区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )  # covered by the composite indexes that start with it
+    entry = models.ForeignKey(
+        LinkageEntry, on_delete=models.CASCADE, related_name="links", db_index=False
+    )  # covered by uniq_entry_sup (entry, supervision_item)
     supervision_item = models.ForeignKey(
-        SupervisionItem, on_delete=models.PROTECT, related_name="entry_links"
+        SupervisionItem,
+        on_delete=models.PROTECT,
+        related_name="entry_links",
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField("顺序", default=1)
 

@@ -325,7 +325,7 @@ def gap_report(*, user, jurisdiction_id: int, on_date: dt.date | None = None) ->
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on_date))
     no_liaison = list(_entry_related(live.filter(~Exists(with_liaison))).order_by("seq", "id"))
     used = LinkageEntrySupervision.objects.filter(
-        supervision_item_id=OuterRef("pk"), entry__in=live
+        jurisdiction_id=j.pk, supervision_item_id=OuterRef("pk"), entry__in=live
     )
     unused = list(
         SupervisionItem.objects.filter(jurisdiction_id=j.pk, active=True)

@@ -440,9 +440,13 @@ def item_remove(*, actor, item: LicensingItem, effective_on: dt.date, reason: st
 # --- transfer history ------------------------------------------------------------------------
 
 
-def _refresh_item_status(item_id: int) -> None:
+def _refresh_item_status(item_id: int, jurisdiction_id: int) -> None:
     """Copy the latest transfer record (by effective date) onto the item for listing."""
-    rec = TransferRecord.objects.filter(item_id=item_id).order_by("-effective_on", "-id").first()
+    rec = (
+        TransferRecord.objects.filter(jurisdiction_id=jurisdiction_id, item_id=item_id)
+        .order_by("-effective_on", "-id")
+        .first()
+    )
     LicensingItem.objects.filter(pk=item_id).update(
         transfer_status=rec.status if rec else TransferStatus.UNDECIDED,
         transfer_effective_on=rec.effective_on if rec else None,
@@ -501,7 +505,7 @@ def _write_transfer(
         if actor is not None and getattr(actor, "kind", "") == "user"
         else None,
     )
-    _refresh_item_status(item.pk)
+    _refresh_item_status(item.pk, item.jurisdiction_id)
     return rec
 
 

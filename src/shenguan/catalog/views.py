@@ -296,7 +296,7 @@ def entry_detail(request, pk: int):
         {
             "entry": entry,
             "replaced": chain,
-            "replaced_by": entry.replaced_by.all(),
+            "replaced_by": entry.replaced_by.filter(jurisdiction_id=entry.jurisdiction_id),
             "can_manage": can_manage and live,
             "retire_form": RemoveForm() if can_manage and live else None,
         },
