@@ -19,27 +19,45 @@ def profile(code: str = "liaocheng-2021") -> PolicyProfile:
     return PolicyProfile.objects.get(code=code)
 
 
-def jurisdiction(code: str | None = None, name: str | None = None, *, parent=None,
-                 level: str = "county", profile_code: str = "liaocheng-2021") -> Jurisdiction:
+def jurisdiction(
+    code: str | None = None,
+    name: str | None = None,
+    *,
+    parent=None,
+    level: str = "county",
+    profile_code: str = "liaocheng-2021",
+) -> Jurisdiction:
     """A jurisdiction with a unique code."""
     n = next(_seq)
     code = code or f"{371500 + n:06d}"
     return org.jurisdiction_create(
-        actor=None, code=code, name=name or f"测试区{n}", level=level,
-        profile=profile(profile_code), parent=parent,
+        actor=None,
+        code=code,
+        name=name or f"测试区{n}",
+        level=level,
+        profile=profile(profile_code),
+        parent=parent,
     )
 
 
-def department(j: Jurisdiction, kind: str = DepartmentKind.REGULATOR, name: str | None = None) -> Department:
+def department(
+    j: Jurisdiction, kind: str = DepartmentKind.REGULATOR, name: str | None = None
+) -> Department:
     """A department of a kind in a jurisdiction."""
-    return org.department_create(actor=None, jurisdiction=j, name=name or f"测试部门{next(_seq)}",
-                                 kind=kind)
+    return org.department_create(
+        actor=None, jurisdiction=j, name=name or f"测试部门{next(_seq)}", kind=kind
+    )
 
 
 def user(dept: Department, *roles: str, username: str | None = None) -> User:
     """An account in a department holding the given roles."""
-    u = org.user_create(actor=None, username=username or f"u{next(_seq)}", full_name="测试用户",
-                        department=dept, password=PASSWORD)
+    u = org.user_create(
+        actor=None,
+        username=username or f"u{next(_seq)}",
+        full_name="测试用户",
+        department=dept,
+        password=PASSWORD,
+    )
     if roles:
         org.user_set_roles(actor=None, user=u, roles=set(roles))
     return User.objects.select_related("department").get(pk=u.pk)
@@ -47,8 +65,14 @@ def user(dept: Department, *roles: str, username: str | None = None) -> User:
 
 def default_kind_for(role: str) -> str:
     """The natural department kind for a role."""
-    order = [DepartmentKind.BUREAU, DepartmentKind.REGULATOR, DepartmentKind.ENFORCEMENT,
-             DepartmentKind.DISCIPLINE, DepartmentKind.REFORM_OFFICE, DepartmentKind.GOV_OFFICE]
+    order = [
+        DepartmentKind.BUREAU,
+        DepartmentKind.REGULATOR,
+        DepartmentKind.ENFORCEMENT,
+        DepartmentKind.DISCIPLINE,
+        DepartmentKind.REFORM_OFFICE,
+        DepartmentKind.GOV_OFFICE,
+    ]
     kinds = ROLE_DEPARTMENT_KINDS[role]
     for k in order:
         if k in kinds:
@@ -78,7 +102,9 @@ class World:
             depts["bureau"] = department(j, DepartmentKind.BUREAU, f"{prefix}行政审批服务局")
             depts["reg_a"] = department(j, DepartmentKind.REGULATOR, f"{prefix}市场监督管理局")
             depts["reg_b"] = department(j, DepartmentKind.REGULATOR, f"{prefix}住房和城乡建设局")
-            depts["enforcement"] = department(j, DepartmentKind.ENFORCEMENT, f"{prefix}综合行政执法局")
+            depts["enforcement"] = department(
+                j, DepartmentKind.ENFORCEMENT, f"{prefix}综合行政执法局"
+            )
             depts["discipline"] = department(j, DepartmentKind.DISCIPLINE, f"{prefix}纪委监委")
             depts["reform"] = department(j, DepartmentKind.REFORM_OFFICE, f"{prefix}审改办")
             depts["gov"] = department(j, DepartmentKind.GOV_OFFICE, f"{prefix}政府办公室")
@@ -94,6 +120,7 @@ class World:
                     DepartmentKind.GOV_OFFICE: depts["gov"],
                 }[kind]
                 users[role.value] = user(dept, role, username=f"{role.value}_{tag}")
-            users["reg_b_liaison"] = user(depts["reg_b"], Role.REGULATOR_LIAISON,
-                                          username=f"reg_b_liaison_{tag}")
+            users["reg_b_liaison"] = user(
+                depts["reg_b"], Role.REGULATOR_LIAISON, username=f"reg_b_liaison_{tag}"
+            )
         return w

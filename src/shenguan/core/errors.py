@@ -8,7 +8,9 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, field: str | None = None, *, status: int | None = None):
+    def __init__(
+        self, code: str, message: str, field: str | None = None, *, status: int | None = None
+    ):
         super().__init__(message)
         self.code = code
         self.message = message
