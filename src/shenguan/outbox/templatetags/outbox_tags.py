@@ -36,3 +36,11 @@ def pretty_json(value) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@register.filter
+def compact_json(value) -> str:
+    """JSON on one line (empty for None)."""
+    import json
+
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
