@@ -469,8 +469,6 @@ def _validate_transfer(
     if status in (TransferStatus.RETAINED, TransferStatus.TAKEN_BACK) and not reason:
         label = "暂不划转" if status == TransferStatus.RETAINED else "收回"
         raise ValidationFailed("reason_required", f"{label}须填写原因", "reason")
-    if not item.active:
-        raise Conflict("item_removed", "该事项已删减，不能变更划转状态", "item")
 
 
 def _write_transfer(
@@ -555,6 +553,8 @@ def transfer_record(
             )
     with transaction.atomic():
         obj = LicensingItem.objects.select_for_update().get(pk=item.pk)
+        if not obj.active:
+            raise Conflict("item_removed", "该事项已删减，不能变更划转状态", "item")
         related = list(obj.related_items.filter(active=True).order_by("id"))
         bad = excluded - {r.pk for r in related}
         if bad:

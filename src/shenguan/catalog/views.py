@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shenguan.core.errors import DomainError, NotFound
@@ -759,6 +760,13 @@ def _upload_dir() -> Path:
 
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_CREATED_LABELS = {
+    "entries": _lazy("联动事项"),
+    "items": _lazy("新建审批事项"),
+    "supervision_items": _lazy("新建监管事项"),
+    "retired_entries": _lazy("终止的原联动事项"),
+    "updated": _lazy("更新"),
+}
 
 
 def _run_import(request, kind, path: Path, filename, dry_run, mode, valid_from):
@@ -831,6 +839,7 @@ def import_view(request):
             ctx["error"] = exc
             return render(request, "catalog/import.html", ctx)
         ctx["report"] = report
+        ctx["summary"] = [(_CREATED_LABELS.get(k, k), v) for k, v in report.created.items()]
         if report.ok:
             request.session["catalog_import"] = {
                 "token": token,
