@@ -107,6 +107,95 @@ def outbox_emit(
     return event
 
 
+def outbox_emit_many(*, events: list[dict]) -> list[OutboxEvent]:
+    """Record many events at once (批量写入业务事件), each described by the keyword arguments of
+    `outbox_emit`, with the same deliveries `outbox_emit` would create one by one: one query
+    for the subscribed endpoints of all the departments and two bulk inserts. For services that
+    change many objects in one transaction (batches of approvals)."""
+    if not events:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_emit_many must run inside the transaction of the change")
+    rows: list[OutboxEvent] = []
+    specs = []
+    # The creation time as an expression: Django then inserts with VALUES instead of UNNEST
+    # arrays, whose client-side quoting of large JSON payloads is slow on psycopg.
+    now = timezone.now()
+    stamp = dj_models.Value(now, output_field=dj_models.DateTimeField())
+    for e in events:
+        dept_ids = sorted({int(d) for d in e.get("department_ids", ()) if d is not None})
+        aggregate = e.get("aggregate")
+        rows.append(
+            OutboxEvent(
+                jurisdiction_id=e["jurisdiction_id"],
+                event_type=e["event_type"],
+                payload=to_jsonable(e["payload"]),
+                department_ids=dept_ids,
+                aggregate_type=aggregate._meta.label_lower if aggregate is not None else "",
+                aggregate_id=str(aggregate.pk) if aggregate is not None else "",
+                created_at=stamp,
+            )
+        )
+        specs.append((e, dept_ids))
+    OutboxEvent.objects.bulk_create(rows)
+    for event in rows:
+        event.created_at = now
+    all_depts = sorted({d for _e, ids in specs for d in ids})
+    endpoints: dict[tuple[int, int], list[WebhookEndpoint]] = {}
+    if all_depts:
+        for ep in WebhookEndpoint.objects.filter(department_id__in=all_depts, active=True).order_by(
+            "pk"
+        ):
+            endpoints.setdefault((ep.jurisdiction_id, ep.department_id), []).append(ep)
+    explicit_ids = sorted({int(x) for e, _ids in specs for x in e.get("endpoint_ids", ())})
+    explicit = (
+        {ep.pk: ep for ep in WebhookEndpoint.objects.filter(pk__in=explicit_ids, active=True)}
+        if explicit_ids
+        else {}
+    )
+    deliveries: list[OutboxDelivery] = []
+    for event, (e, dept_ids) in zip(rows, specs, strict=True):
+        chosen: dict[int, WebhookEndpoint] = {}
+        for d in dept_ids:
+            for ep in endpoints.get((event.jurisdiction_id, d), ()):
+                if ep.subscribes(event.event_type):
+                    chosen[ep.pk] = ep
+        for x in e.get("endpoint_ids", ()):
+            if int(x) in explicit:
+                chosen[int(x)] = explicit[int(x)]
+        for pk in sorted(chosen):
+            deliveries.append(
+                OutboxDelivery(
+                    jurisdiction_id=chosen[pk].jurisdiction_id,
+                    event=event,
+                    channel=Channel.WEBHOOK,
+                    endpoint=chosen[pk],
+                )
+            )
+        users = sorted({int(u) for u in e.get("notify_user_ids", ())})
+        if users and e.get("notify"):
+            deliveries.append(
+                OutboxDelivery(
+                    jurisdiction_id=event.jurisdiction_id,
+                    event=event,
+                    channel=Channel.NOTIFY,
+                    target={"user_ids": users, **to_jsonable(e["notify"])},
+                )
+            )
+        for channel, target in e.get("extra", ()):
+            deliveries.append(
+                OutboxDelivery(
+                    jurisdiction_id=event.jurisdiction_id,
+                    event=event,
+                    channel=channel,
+                    target=to_jsonable(target),
+                )
+            )
+    if deliveries:
+        OutboxDelivery.objects.bulk_create(deliveries)
+    return rows
+
+
 # --- webhook endpoints -------------------------------------------------------------------------
 
 _ENDPOINT_AUDIT_FIELDS = [
