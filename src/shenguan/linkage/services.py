@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
 from django.utils import timezone
 
-from shenguan.audit.services import audit_record
+from shenguan.audit.services import audit_record, audit_record_many
 from shenguan.calendar import workdays
 from shenguan.calendar.models import DeadlineState
 from shenguan.calendar.services import deadline_close, deadline_compute, deadline_open
@@ -29,7 +29,7 @@ from shenguan.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from shenguan.core.serialize import to_jsonable
 from shenguan.org.models import Department, Division, Jurisdiction, LiaisonAssignment, User
 from shenguan.org.roles import OVERSIGHT_ROLES, DepartmentKind, Perm, Role
-from shenguan.outbox.services import outbox_emit
+from shenguan.outbox.services import outbox_emit, outbox_emit_many
 from shenguan.policy.params import ClaimMode
 from shenguan.policy.selectors import params_for_jurisdiction
 
@@ -303,38 +303,47 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
     snaps = []
     for p, data in items:
         data = {**data, "push": {"id": p.pk, "kind": p.kind, "pushed_at": p.pushed_at}}
-        snaps.append(PushSnapshot(push=p, data=to_jsonable(data)))
+        # An expression value makes Django insert with VALUES rather than UNNEST arrays, whose
+        # client-side quoting of large JSON documents is slow on psycopg (ADR 0008).
+        snaps.append(PushSnapshot(push=p, data=Value(to_jsonable(data), output_field=JSONField())))
     PushSnapshot.objects.bulk_create(snaps)
+    specs: list[dict] = []
     for p, data in items:
         payload = {**push_payload(p), "snapshot": data}
         label = KIND_LABELS.get(p.kind, p.kind)
-        outbox_emit(
-            event_type=CREATED_EVENT[p.kind],
-            jurisdiction_id=p.jurisdiction_id,
-            payload=payload,
-            department_ids=[p.addressee_department_id, p.sender_department_id],
-            aggregate=p,
-            notify_user_ids=ctx.liaisons_of(p.addressee_department_id),
-            notify={
-                "title": f"新的{label}推送：{p.title}"[:200],
-                "body": (
-                    "已推送即认领。"
-                    if p.state == PushState.CLAIMED
-                    else f"请于{p.claim_due_date.isoformat()}前认领"
-                    + ("（暂定）" if p.claim_provisional else "")
-                    + "。"
-                ),
-                "link": f"/linkage/pushes/{p.pk}/",
-            },
+        parties = [p.addressee_department_id, p.sender_department_id]
+        specs.append(
+            {
+                "event_type": CREATED_EVENT[p.kind],
+                "jurisdiction_id": p.jurisdiction_id,
+                "payload": payload,
+                "department_ids": parties,
+                "aggregate": p,
+                "notify_user_ids": ctx.liaisons_of(p.addressee_department_id),
+                "notify": {
+                    "title": f"新的{label}推送：{p.title}"[:200],
+                    "body": (
+                        "已推送即认领。"
+                        if p.state == PushState.CLAIMED
+                        else f"请于{p.claim_due_date.isoformat()}前认领"
+                        + ("（暂定）" if p.claim_provisional else "")
+                        + "。"
+                    ),
+                    "link": f"/linkage/pushes/{p.pk}/",
+                },
+            }
         )
         if p.state == PushState.CLAIMED:
-            outbox_emit(
-                event_type=CLAIMED_EVENT[p.kind],
-                jurisdiction_id=p.jurisdiction_id,
-                payload=push_payload(p),
-                department_ids=[p.addressee_department_id, p.sender_department_id],
-                aggregate=p,
+            specs.append(
+                {
+                    "event_type": CLAIMED_EVENT[p.kind],
+                    "jurisdiction_id": p.jurisdiction_id,
+                    "payload": push_payload(p),
+                    "department_ids": parties,
+                    "aggregate": p,
+                }
             )
+    outbox_emit_many(events=specs)
     return pushes
 
 
@@ -908,28 +917,36 @@ def complete_records(
                 pushes.append(
                     _approval_push(ctx, r, base, g["regulator"], g["division"], route, lic)
                 )
-        ApprovalRecord.objects.bulk_update(
-            ordered, ["state", "completed_at", "completed_by_name", "updated_at", "supervision_gap"]
+        ApprovalRecord.objects.filter(pk__in=ids).update(
+            state=RecordState.COMPLETED,
+            completed_at=ctx.at,
+            completed_by_name=actor_name(actor),
+            updated_at=ctx.at,
         )
+        if gaps:
+            ApprovalRecord.objects.filter(pk__in=[r.pk for r in gaps]).update(supervision_gap=True)
         saved = _insert_pushes(ctx, pushes)
         by_record: dict[int, list[int]] = {}
         for p in saved:
             by_record.setdefault(p.record_id, []).append(p.pk)
         for r in gaps:
             _alert_gap(ctx, r)
-        for r in ordered:
-            lic = licence_of.get(r.pk)
-            audit_record(
-                actor=actor,
-                action="approval.complete",
-                obj=r,
-                after={
-                    "case_number": r.case_number,
-                    "push_ids": by_record.get(r.pk, []),
-                    "licence_id": lic.pk if lic else None,
-                    "supervision_gap": r.supervision_gap,
-                },
-            )
+        audit_record_many(
+            actor=actor,
+            entries=[
+                {
+                    "action": "approval.complete",
+                    "obj": r,
+                    "after": {
+                        "case_number": r.case_number,
+                        "push_ids": by_record.get(r.pk, []),
+                        "licence_id": licence_of[r.pk].pk if r.pk in licence_of else None,
+                        "supervision_gap": r.supervision_gap,
+                    },
+                }
+                for r in ordered
+            ],
+        )
     return saved
 
 
