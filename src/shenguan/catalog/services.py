@@ -867,7 +867,7 @@ def memo_sign(
     )
     with transaction.atomic():
         obj = (
-            HandoverMemo.objects.select_for_update()
+            HandoverMemo.objects.select_for_update(of=("self",))
             .select_related("from_department", "to_department")
             .get(pk=memo.pk)
         )
@@ -951,7 +951,7 @@ def memo_amend(
         raise ValidationFailed("future_signing", "修订签订日期不能晚于今天", "signed_on")
     with transaction.atomic():
         obj = (
-            HandoverMemo.objects.select_for_update()
+            HandoverMemo.objects.select_for_update(of=("self",))
             .select_related("from_department", "to_department")
             .get(pk=memo.pk)
         )
@@ -1348,7 +1348,7 @@ def entry_update(
     effective_on = effective_on or _today()
     with transaction.atomic():
         old = (
-            LinkageEntry.objects.select_for_update()
+            LinkageEntry.objects.select_for_update(of=("self",))
             .select_related(
                 "approval_department",
                 "regulator",
@@ -1440,7 +1440,7 @@ def entry_retire(
         raise ValidationFailed("required", "请填写生效日期", "effective_on")
     with transaction.atomic():
         obj = (
-            LinkageEntry.objects.select_for_update()
+            LinkageEntry.objects.select_for_update(of=("self",))
             .select_related("item", "regulator")
             .get(pk=entry.pk)
         )
