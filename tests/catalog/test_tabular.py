@@ -149,3 +149,14 @@ def test_csv_encodings_and_delimiters():
         ("1", "甲"),
     ]
     assert [r.cells for r in iter_csv(io.BytesIO(text.encode("gb18030")))][1] == ("1", "甲")
+
+
+def test_committed_fixture_matches_the_generator():
+    """tests/data/catalog_003_linkage.xlsx is the generator's output, kept for people to open."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "catalog_003_linkage.xlsx"
+    with path.open("rb") as fh:
+        committed = [(r.number, r.cells, r.merged) for r in iter_xlsx(fh)]
+    fresh = [(r.number, r.cells, r.merged) for r in iter_xlsx(io.BytesIO(build_xlsx()))]
+    assert committed == fresh

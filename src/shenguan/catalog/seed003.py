@@ -4,6 +4,8 @@ in the source) and a generator of the xlsx file the bureau would receive.
 The workbook is laid out like the Word attachment printed to Excel: a merged title row, the header,
 the header repeated at each page break (after rows 4 and 11, as in the source), the approval
 department merged down each page and the regulator merged over consecutive equal rows.
+The workbook is generated at test and demo time; a copy is kept in
+tests/data/catalog_003_linkage.xlsx (regenerate: `python -m shenguan.catalog.seed003 <path>`).
 """
 
 from __future__ import annotations
@@ -170,3 +172,10 @@ def build_xlsx(rows=ROWS, breaks=PAGE_BREAKS_AFTER) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+if __name__ == "__main__":  # python -m shenguan.catalog.seed003 tests/data/catalog_003_linkage.xlsx
+    import sys
+    from pathlib import Path
+
+    Path(sys.argv[1] if len(sys.argv) > 1 else "catalog_003_linkage.xlsx").write_bytes(build_xlsx())
