@@ -160,3 +160,18 @@ def test_committed_fixture_matches_the_generator():
         committed = [(r.number, r.cells, r.merged) for r in iter_xlsx(fh)]
     fresh = [(r.number, r.cells, r.merged) for r in iter_xlsx(io.BytesIO(build_xlsx()))]
     assert committed == fresh
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_large_csv_streams_across_the_sample_boundary(encoding):
+    rows = [("序号", "审批事项", "监管事项名称")] + [
+        (str(i), f"审批事项甲乙丙{i}", f"1、对“{i}”号的监督检查，含逗号") for i in range(1, 4001)
+    ]
+    buf = io.StringIO()
+    import csv
+
+    csv.writer(buf).writerows(rows)
+    data = buf.getvalue().encode(encoding)
+    assert len(data) > 1 << 16
+    got = [r.cells for r in iter_csv(io.BytesIO(data))]
+    assert got == rows

@@ -7,6 +7,7 @@ the sheet XML with an incremental parser and the top-left value is copied into t
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime as dt
@@ -352,26 +353,38 @@ def _sheet_rows(archive, path, strings, dates, date1904) -> Iterator[tuple[int, 
 
 
 def iter_csv(fileobj) -> Iterator[SheetRow]:
-    """Rows of a CSV file in UTF-8 (with or without BOM) or GB18030 (Excel's Chinese default)."""
-    raw = fileobj.read()
-    if isinstance(raw, str):
-        text = raw
+    """Rows of a CSV file in UTF-8 (with or without BOM) or GB18030 (Excel's Chinese default),
+    streamed: the encoding and the delimiter are decided on the first 64 KB."""
+    head = fileobj.read(1 << 16)
+    if isinstance(head, str):
+        text_stream = io.StringIO(head + fileobj.read())
+        sample = head
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
+        final = len(head) < 1 << 16  # the whole file, or a sample that may end mid-character
+        for encoding in ("utf-8-sig", "gb18030"):
             try:
-                text = raw.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise BadRequest(
-                    "bad_encoding", "CSV 文件编码无法识别，请使用 UTF-8 或 GB18030", "file"
-                ) from exc
+                sample = codecs.getincrementaldecoder(encoding)().decode(head, final=final)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise BadRequest(
+                "bad_encoding", "CSV 文件编码无法识别，请使用 UTF-8 或 GB18030", "file"
+            )
+        fileobj.seek(0)
+        text_stream = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        dialect = csv.Sniffer().sniff(sample[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        yield SheetRow(number, tuple(row), frozenset())
+    try:
+        for number, row in enumerate(csv.reader(text_stream, dialect), start=1):
+            yield SheetRow(number, tuple(row), frozenset())
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise BadRequest("bad_csv", "CSV 文件格式或编码有误，无法读取", "file") from exc
+    finally:
+        if isinstance(text_stream, io.TextIOWrapper):
+            text_stream.detach()  # leave the caller's file open
 
 
 def iter_rows(fileobj, filename: str = "") -> Iterator[SheetRow]:
