@@ -692,17 +692,18 @@ class Push(JurisdictionScoped):
         indexes = [
             # inbox "to claim" (most urgent first) and the claimed boxes
             models.Index(
-                fields=["jurisdiction", "addressee_department", "state", "claim_due_at"],
+                fields=["jurisdiction", "addressee_department", "state", "claim_due_at", "id"],
                 name="lk_push_inbox",
             ),
             # inbox by newest push
             models.Index(
-                fields=["jurisdiction", "addressee_department", "pushed_at"],
+                fields=["jurisdiction", "addressee_department", "pushed_at", "id"],
                 name="lk_push_recv",
             ),
             # outbox "sent"
             models.Index(
-                fields=["jurisdiction", "sender_department", "pushed_at"], name="lk_push_sent"
+                fields=["jurisdiction", "sender_department", "pushed_at", "id"],
+                name="lk_push_sent",
             ),
             # the auto-claim sweep: only open timeout pushes, in deadline order
             models.Index(

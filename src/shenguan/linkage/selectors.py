@@ -122,27 +122,7 @@ def licence_verify(*, number: str) -> list[Licence]:
 BOXES = ("to_claim", "claimed", "auto_claimed", "sent", "all")
 
 
-def push_list(*, user, box: str = "all", filters: dict | None = None) -> QuerySet[Push]:
-    """The actor's inbox (收件箱) of pushes: to claim (most urgent first), claimed, auto-claimed,
-    sent, or all it may see; with the filters real platforms offer."""
-    qs = Push.objects.restrict(user).select_related(
-        "sender_department", "addressee_department", "item"
-    )
-    mine = None if user.is_oversight else user.department_id
-    received = Q(addressee_department_id=mine) if mine else Q()
-    if box == "to_claim":
-        qs = qs.filter(received, state=PushState.PENDING)
-    elif box == "claimed":
-        qs = qs.filter(
-            received,
-            state=PushState.CLAIMED,
-            claimed_mode__in=[ClaimedMode.MANUAL, ClaimedMode.ON_PUSH],
-        )
-    elif box == "auto_claimed":
-        qs = qs.filter(received, state=PushState.CLAIMED, claimed_mode=ClaimedMode.TIMEOUT)
-    elif box == "sent":
-        qs = qs.filter(sender_department_id=mine) if mine else qs
-    f = filters or {}
+def _push_filters(qs, f: dict):
     now = timezone.now()
     if f.get("kind"):
         qs = qs.filter(kind=f["kind"])
@@ -181,9 +161,41 @@ def push_list(*, user, box: str = "all", filters: dict | None = None) -> QuerySe
         qs = qs.filter(claim_late=f["late"])
     if f.get("provisional"):
         qs = qs.filter(state=PushState.PENDING, claim_provisional=True)
+    return qs
+
+
+def push_list(*, user, box: str = "all", filters: dict | None = None) -> QuerySet[Push]:
+    """The actor's inbox (收件箱) of pushes: to claim (most urgent first), claimed, auto-claimed,
+    sent, or all it may see (newest first); with the filters real platforms offer.
+
+    Each box of a department is served by one composite index that starts with the jurisdiction
+    and the department (ADR 0008); "all" is the union of what the department received and
+    sent, so that each half stays on its index. Oversight roles read the jurisdiction's pushes
+    newest first. The result may be a union: slice, count or iterate it, do not filter it."""
+    qs = Push.objects.restrict(user).select_related(
+        "sender_department", "addressee_department", "item"
+    )
+    qs = _push_filters(qs, filters or {})
+    mine = None if user.is_oversight else user.department_id
+    received = qs.filter(addressee_department_id=mine) if mine else qs
+    newest = ("-pushed_at", "-id") if mine else ("-id",)
     if box == "to_claim":
-        return qs.order_by("claim_due_at", "id")
-    return qs.order_by("-pushed_at", "-id")
+        return received.filter(state=PushState.PENDING).order_by("claim_due_at", "id")
+    if box == "claimed":
+        return received.filter(
+            state=PushState.CLAIMED,
+            claimed_mode__in=[ClaimedMode.MANUAL, ClaimedMode.ON_PUSH],
+        ).order_by(*newest)
+    if box == "auto_claimed":
+        return received.filter(state=PushState.CLAIMED, claimed_mode=ClaimedMode.TIMEOUT).order_by(
+            *newest
+        )
+    if box == "sent":
+        return (qs.filter(sender_department_id=mine) if mine else qs).order_by(*newest)
+    if mine:
+        sent = qs.filter(sender_department_id=mine)
+        return received.order_by().union(sent.order_by(), all=True).order_by(*newest)
+    return qs.order_by(*newest)
 
 
 def push_get(*, user, pk) -> Push:

@@ -844,7 +844,7 @@ def complete_records(
         ids = [r.pk for r in records]
         locked = {
             r.pk: r
-            for r in ApprovalRecord.objects.select_for_update()
+            for r in ApprovalRecord.objects.select_for_update(of=("self",))
             .select_related("item", "department")
             .filter(pk__in=ids)
         }
@@ -1045,7 +1045,7 @@ def record_route_manually(
     ctx = _Ctx(at=timezone.now())
     with transaction.atomic():
         r = (
-            ApprovalRecord.objects.select_for_update()
+            ApprovalRecord.objects.select_for_update(of=("self",))
             .select_related("item", "department")
             .get(pk=record.pk)
         )
@@ -1601,7 +1601,7 @@ def feedback_release(*, feedback: Feedback, at: dt.datetime | None = None) -> Pu
     ctx = _Ctx(at=at or timezone.now())
     with transaction.atomic():
         fb = (
-            Feedback.objects.select_for_update()
+            Feedback.objects.select_for_update(of=("self",))
             .select_related("sender_department", "record", "licence")
             .get(pk=feedback.pk)
         )
@@ -1651,7 +1651,7 @@ def disposal_record(
     ctx = _Ctx(at=timezone.now())
     with transaction.atomic():
         fb = (
-            Feedback.objects.select_for_update()
+            Feedback.objects.select_for_update(of=("self",))
             .select_related("sender_department", "record", "licence")
             .get(pk=feedback.pk)
         )
@@ -1743,7 +1743,7 @@ def correction_reply(*, actor, feedback: Feedback, outcome: str, text: str) -> F
     ctx = _Ctx(at=timezone.now())
     with transaction.atomic():
         fb = (
-            Feedback.objects.select_for_update()
+            Feedback.objects.select_for_update(of=("self",))
             .select_related("sender_department", "record", "licence", "reply_deadline")
             .get(pk=feedback.pk)
         )

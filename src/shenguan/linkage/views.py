@@ -169,7 +169,7 @@ def inbox_export(request):
     if not request.user.can(Perm.PUSH_READ):
         raise PermissionDenied("forbidden", "无权导出审管推送信息")
     box, _form, qs = _inbox_query(request)
-    data = pushes_xlsx(qs.select_related("item"), f"审管推送信息（{BOX_LABELS[box]}）")
+    data = pushes_xlsx(qs, f"审管推送信息（{BOX_LABELS[box]}）")
     with transaction.atomic():
         audit_record(
             actor=request.user,
