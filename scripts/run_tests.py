@@ -47,9 +47,11 @@ def _parallel_args() -> list[str]:
     n = _workers()
     if n <= 1 or importlib.util.find_spec("xdist") is None:
         return ["-p", "no:xdist"] if importlib.util.find_spec("xdist") else []
-    # loadfile keeps a module on one worker: module fixtures are built once, and the tests of
-    # one file (which often share data set-ups) do not race each other.
-    return ["-n", str(n), "--dist", "loadfile"]
+    # `load` hands tests out in collection order, and each worker runs what it gets in that
+    # order, so pytest-django's ordering holds on every worker: database tests first, then the
+    # transactional ones, whose flush empties the reference tables (calendar, built-in policy
+    # profiles) that later non-transactional tests rely on. (`loadfile` breaks this ordering.)
+    return ["-n", str(n), "--dist", "load"]
 
 
 def _run(label: str, args: list[str], env: dict) -> tuple[str, bool, float]:
