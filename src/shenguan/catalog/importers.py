@@ -59,6 +59,7 @@ from .validators import (
     clean_days,
     clean_item_code,
     clean_supervision_code,
+    norm,
     parse_date,
     parse_flag,
     parse_power_type,
@@ -73,6 +74,8 @@ CHUNK = 2000
 def key(value) -> str:
     """A comparison key for names: NFKC (full-width → half-width), no whitespace."""
     if isinstance(value, str):
+        if value.isascii():
+            return "".join(value.split())
         return _key_str(value)
     return normalize_text(value).replace(" ", "")
 
@@ -333,7 +336,7 @@ _NUMBERED = re.compile(r"(?:^|(?<=\s)|(?<=[。；;,，]))[(（]?(\d{1,2})[)）]?
 
 def split_codes(text: str) -> list[str]:
     """Codes in one cell, separated by spaces, new lines, commas or 、 (full-width made half)."""
-    return [c for c in _CODE_SPLIT.split(normalize_text(text)) if c] if text else []
+    return [c for c in _CODE_SPLIT.split(norm(text)) if c] if text else []
 
 
 def split_names(text: str, expected: int = 1) -> list[str]:
@@ -670,7 +673,7 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
         v = rec.values
         p = sheet.problem
         seq = None
-        seq_text = normalize_text(v.get("seq", ""))
+        seq_text = norm(v.get("seq", ""))
         if seq_text:
             if re.fullmatch(r"\d{1,7}", seq_text):
                 seq = int(seq_text)
@@ -744,7 +747,7 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
             push = ""
         phone = ""
         try:
-            phone = clean_phone(normalize_text(v.get("contact_phone", "")), required=False)
+            phone = clean_phone(norm(v.get("contact_phone", "")), required=False)
         except DomainError as exc:
             p(rec.row, "contact_phone", exc.code, exc.message)
         person = clean_name_text(v.get("responsible_person", ""))[:50]

@@ -10,6 +10,16 @@ from shenguan.core.text import normalize_text
 
 from .models import HandoverKind, PowerType, PushMethod, Stage, TransferStatus
 
+
+def norm(value) -> str:
+    """normalize_text with a fast path: ASCII text only needs its whitespace collapsed."""
+    if not value:
+        return ""
+    if isinstance(value, str) and value.isascii():
+        return " ".join(value.split())
+    return normalize_text(value)
+
+
 # 互联网+监管 supervision item codes as issued, e.g. 430264034W0Y, 000125049000 (ADR 0013).
 SUPERVISION_CODE_RE = re.compile(r"^[0-9A-Z]{12}$")
 # GB/T 39554.1 item codes and local implementation codes: letters, digits, dots and hyphens.
@@ -18,7 +28,7 @@ ITEM_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{3,63}$")
 
 def clean_text(value, field: str, label: str, max_length: int, *, required: bool = False) -> str:
     """A trimmed single-line text (full-width letters and digits made half-width)."""
-    v = normalize_text(value)
+    v = norm(value)
     if required and not v:
         raise ValidationFailed("required", f"请填写{label}", field)
     if len(v) > max_length:
@@ -28,7 +38,7 @@ def clean_text(value, field: str, label: str, max_length: int, *, required: bool
 
 def clean_long_text(value, field: str, label: str, max_length: int = 5000) -> str:
     """A multi-line text: lines trimmed, blank lines kept out."""
-    lines = [normalize_text(line) for line in str(value or "").splitlines()]
+    lines = [norm(line) for line in str(value or "").splitlines()]
     v = "\n".join(line for line in lines if line)
     if len(v) > max_length:
         raise ValidationFailed("too_long", f"{label}不得超过{max_length}个字符", field)
@@ -37,7 +47,7 @@ def clean_long_text(value, field: str, label: str, max_length: int = 5000) -> st
 
 def clean_supervision_code(value, field: str = "code") -> str:
     """A supervision item code: 12 half-width digits or capital letters, stored as given."""
-    v = normalize_text(value).replace(" ", "")
+    v = norm(value).replace(" ", "")
     if not v:
         raise ValidationFailed("required", "请填写监管事项编码", field)
     if not SUPERVISION_CODE_RE.match(v):
@@ -49,7 +59,7 @@ def clean_supervision_code(value, field: str = "code") -> str:
 
 def clean_item_code(value, field: str = "code") -> str:
     """An item code (GB/T 39554.1 style), optional, stored as given."""
-    v = normalize_text(value).replace(" ", "")
+    v = norm(value).replace(" ", "")
     if not v:
         return ""
     if not ITEM_CODE_RE.match(v):
@@ -63,7 +73,7 @@ def clean_days(value, field: str, label: str) -> int | None:
     """A time limit in working days (0–3650), optional."""
     if value is None or value == "":
         return None
-    v = normalize_text(value)
+    v = norm(value)
     if v.endswith("个工作日"):
         v = v[:-4]
     elif v.endswith("工作日"):
@@ -87,7 +97,7 @@ def parse_flag(value, field: str, label: str) -> bool:
     """A yes/no cell: 是/否, √/×, Y/N, 1/0, true/false."""
     if isinstance(value, bool):
         return value
-    v = normalize_text(value).lower()
+    v = norm(value).lower()
     if v in _TRUE:
         return True
     if v in _FALSE:
@@ -101,7 +111,7 @@ def parse_date(value, field: str, label: str, *, required: bool = False) -> dt.d
         return value.date()
     if isinstance(value, dt.date):
         return value
-    v = normalize_text(value)
+    v = norm(value)
     if not v:
         if required:
             raise ValidationFailed("required", f"请填写{label}", field)
@@ -118,8 +128,8 @@ def parse_date(value, field: str, label: str, *, required: bool = False) -> dt.d
 
 
 def _choice_by_label(choices, aliases: dict[str, str]):
-    table = {normalize_text(label).replace(" ", ""): value for value, label in choices.choices}
-    table.update({normalize_text(k).replace(" ", ""): str(v) for k, v in aliases.items()})
+    table = {norm(label).replace(" ", ""): value for value, label in choices.choices}
+    table.update({norm(k).replace(" ", ""): str(v) for k, v in aliases.items()})
     table.update({str(value): str(value) for value in choices.values})
     return table
 
@@ -180,7 +190,7 @@ _STATUS = _choice_by_label(
 
 def parse_power_type(value, field: str = "power_type") -> str:
     """A power type by label (行政许可 / 其他行政权力 / 公共服务); empty means 行政许可."""
-    v = normalize_text(value).replace(" ", "")
+    v = norm(value).replace(" ", "")
     if not v:
         return str(PowerType.LICENSING)
     if v in _POWER:
@@ -192,7 +202,7 @@ def parse_power_type(value, field: str = "power_type") -> str:
 
 def parse_push_method(value, field: str = "push_method") -> str:
     """A push method by label; empty means platform push."""
-    v = normalize_text(value).replace(" ", "")
+    v = norm(value).replace(" ", "")
     if not v:
         return str(PushMethod.PLATFORM)
     if v in _PUSH:
@@ -207,10 +217,10 @@ _SPLIT = re.compile(r"[\s,，、;；/|]+")
 
 def parse_stages(value, field: str = "stages") -> list[str]:
     """Interaction stages separated by 、，; or spaces (or a list of values), de-duplicated."""
-    parts = value if isinstance(value, (list, tuple)) else _SPLIT.split(normalize_text(value))
+    parts = value if isinstance(value, (list, tuple)) else _SPLIT.split(norm(value))
     out: list[str] = []
     for p in parts:
-        key = normalize_text(p).replace(" ", "")
+        key = norm(p).replace(" ", "")
         if not key:
             continue
         if key not in _STAGE:
@@ -223,7 +233,7 @@ def parse_stages(value, field: str = "stages") -> list[str]:
 
 def parse_transfer_status(value, field: str = "transfer_status") -> str | None:
     """A transfer status by label; empty means none given."""
-    v = normalize_text(value).replace(" ", "")
+    v = norm(value).replace(" ", "")
     if not v:
         return None
     if v in _STATUS:
