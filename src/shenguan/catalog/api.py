@@ -613,7 +613,9 @@ def export_file(
             "item": item,
             "code": code,
         }
-        rows = exports.linkage_rows(selectors.entry_list(user=actor, filters=f))
+        rows = exports.linkage_rows(
+            selectors.entry_list(user=actor, filters=f).iterator(chunk_size=2000)
+        )
         return exports.file_response(format, "审管联动事项清单", exports.LINKAGE_HEADERS, rows)
     if kind == "items":
         f = {
@@ -623,8 +625,12 @@ def export_file(
             "status": status,
             "active": True,
         }
-        rows = exports.item_rows(selectors.item_list(user=actor, filters=f))
+        rows = exports.item_rows(
+            selectors.item_list(user=actor, filters=f).iterator(chunk_size=2000)
+        )
         return exports.file_response(format, "行政许可事项目录", exports.ITEM_HEADERS, rows)
     f = {"jurisdiction_id": jurisdiction_id, "q": q, "regulator_id": department_id}
-    rows = exports.supervision_rows(selectors.supervision_list(user=actor, filters=f))
+    rows = exports.supervision_rows(
+        selectors.supervision_list(user=actor, filters=f).iterator(chunk_size=2000)
+    )
     return exports.file_response(format, "监管事项目录", exports.SUPERVISION_HEADERS, rows)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -1494,12 +1494,11 @@ def list_publish(
         )
         if last is not None and published_on < last.published_on:
             raise ValidationFailed("bad_published_on", "公布日期不得早于上一版本", "published_on")
-        ids = list(
-            LinkageEntry.objects.filter(jurisdiction=jurisdiction)
-            .filter(live_entries_q(published_on))
-            .values_list("pk", flat=True)
+        live = LinkageEntry.objects.filter(jurisdiction=jurisdiction).filter(
+            live_entries_q(published_on)
         )
-        if not ids:
+        count = live.count()
+        if not count:
             raise ValidationFailed("empty_list", "清单中没有生效的联动事项，无法公布", None)
         version = LinkageListVersion.objects.create(
             jurisdiction=jurisdiction,
@@ -1507,25 +1506,25 @@ def list_publish(
             published_on=published_on,
             title=title,
             note=note,
-            entry_count=len(ids),
+            entry_count=count,
             published_by_id=actor.pk
             if actor is not None and getattr(actor, "kind", "") == "user"
             else None,
         )
-        LinkageVersionEntry.objects.bulk_create(
-            [
-                LinkageVersionEntry(jurisdiction=jurisdiction, version=version, entry_id=i)
-                for i in ids
-            ],
-            batch_size=2000,
-        )
-        regs = (
-            sorted(
-                set(LinkageEntry.objects.filter(pk__in=ids).values_list("regulator_id", flat=True))
+        # one set-based INSERT … SELECT: a version may hold tens of thousands of entries
+        qn = connection.ops.quote_name
+        day = connection.ops.adapt_datefield_value(published_on)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {qn(LinkageVersionEntry._meta.db_table)} "  # noqa: S608
+                f"({qn('jurisdiction_id')}, {qn('version_id')}, {qn('entry_id')}) "
+                f"SELECT {qn('jurisdiction_id')}, %s, {qn('id')} "
+                f"FROM {qn(LinkageEntry._meta.db_table)} WHERE {qn('jurisdiction_id')} = %s "
+                f"AND {qn('valid_from')} <= %s "
+                f"AND ({qn('valid_to')} IS NULL OR {qn('valid_to')} > %s)",
+                [version.pk, jurisdiction.pk, day, day],
             )
-            if len(ids) < 50_000
-            else []
-        )
+        regs = sorted(set(live.order_by().values_list("regulator_id", flat=True).distinct()))
         outbox_emit(
             event_type="catalog.list.published",
             jurisdiction_id=jurisdiction.pk,
@@ -1533,7 +1532,7 @@ def list_publish(
                 "version_id": version.pk,
                 "number": version.number,
                 "published_on": published_on,
-                "entry_count": len(ids),
+                "entry_count": count,
             },
             department_ids=regs,
             aggregate=version,

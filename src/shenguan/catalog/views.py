@@ -4,6 +4,7 @@ through selectors (another jurisdiction's object is a 404), writes through servi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -79,7 +80,10 @@ def item_list(request):
     qs = selectors.item_list(user=user, filters={**filters, "active": True})
     if fmt in ("xlsx", "csv"):
         return exports.file_response(
-            fmt, "行政许可事项目录", exports.ITEM_HEADERS, exports.item_rows(qs)
+            fmt,
+            "行政许可事项目录",
+            exports.ITEM_HEADERS,
+            exports.item_rows(qs.iterator(chunk_size=2000)),
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -259,7 +263,10 @@ def entry_list(request):
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
         return exports.file_response(
-            fmt, "审管联动事项清单", exports.LINKAGE_HEADERS, exports.linkage_rows(qs)
+            fmt,
+            "审管联动事项清单",
+            exports.LINKAGE_HEADERS,
+            exports.linkage_rows(qs.iterator(chunk_size=2000)),
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -452,7 +459,7 @@ def version_detail(request, pk: int):
             fmt,
             f"审管联动事项清单-第{version.number}版",
             exports.LINKAGE_HEADERS,
-            exports.linkage_rows(qs),
+            exports.linkage_rows(qs.iterator(chunk_size=2000)),
             title=version.title,
         )
     query = request.GET.copy()
@@ -509,7 +516,10 @@ def supervision_list(request):
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
         return exports.file_response(
-            fmt, "监管事项目录", exports.SUPERVISION_HEADERS, exports.supervision_rows(qs)
+            fmt,
+            "监管事项目录",
+            exports.SUPERVISION_HEADERS,
+            exports.supervision_rows(qs.iterator(chunk_size=2000)),
         )
     return render(
         request,
@@ -769,6 +779,17 @@ _CREATED_LABELS = {
 }
 
 
+def _sweep_uploads(max_age_hours: int = 24) -> None:
+    """Delete uploads left by dry runs that were never confirmed."""
+    import time
+
+    limit = time.time() - max_age_hours * 3600
+    for f in _upload_dir().iterdir():
+        with contextlib.suppress(OSError):
+            if f.stat().st_mtime < limit:
+                f.unlink()
+
+
 def _run_import(request, kind, path: Path, filename, dry_run, mode, valid_from):
     from shenguan.org.models import Jurisdiction
 
@@ -825,6 +846,7 @@ def import_view(request):
         d = form.cleaned_data
         token = uuid.uuid4().hex
         path = _upload_dir() / token
+        _sweep_uploads()
         h = hashlib.sha256()
         with path.open("wb") as out:
             for chunk in d["file"].chunks():
