@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from shenguan.core import navigation
 from shenguan.core.home import ROLE_DUTIES, ROLE_LABELS
@@ -107,6 +109,18 @@ def test_security_admin_sees_locked_out_logins(client, world):
         failures_since_start=5,
         get_data="",
         post_data="",
+    )
+    # an old lockout, past the 30-minute cool-off, no longer counts
+    old = AccessAttempt.objects.create(
+        username=world.users["approver"].username,
+        ip_address="10.0.0.2",
+        user_agent="t",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+    )
+    AccessAttempt.objects.filter(pk=old.pk).update(
+        attempt_time=timezone.now() - dt.timedelta(hours=1)
     )
     client.force_login(world.users["security_admin"])
     html = client.get("/").content.decode()

@@ -188,6 +188,7 @@ def _count_system_admin(user) -> list[tuple]:
 
 
 def _count_security_admin(user) -> list[tuple]:
+    from axes.helpers import get_cool_off
     from axes.models import AccessAttempt
     from django.conf import settings
     from django.utils import timezone
@@ -196,6 +197,12 @@ def _count_security_admin(user) -> list[tuple]:
 
     users = org.user_list(user=user)
     usernames = users.values_list("username", flat=True)
+    locked = AccessAttempt.objects.filter(
+        username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:  # a lockout ends by itself after the cool-off period
+        locked = locked.filter(attempt_time__gte=timezone.now() - cool_off)
     return [
         (_("账号"), users.count()),
         (_("未授予角色的账号"), users.filter(role_assignments__isnull=True).count()),
@@ -205,12 +212,7 @@ def _count_security_admin(user) -> list[tuple]:
             .filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
             .count(),
         ),
-        (
-            _("当前被锁定的登录"),
-            AccessAttempt.objects.filter(
-                username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-            ).count(),
-        ),
+        (_("当前被锁定的登录"), locked.count()),
     ]
 
 
