@@ -134,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "shenguan.settings")
     env.setdefault("SHENGUAN_DEBUG", "0")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    if args.host not in ("127.0.0.1", "localhost"):
+        env.setdefault("SHENGUAN_ALLOWED_HOSTS", f"127.0.0.1,localhost,{args.host}")
 
     if not _port_free(args.host, args.port):
         print(
