@@ -12,8 +12,8 @@ from shenguan.calendar import workdays
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied
 from shenguan.linkage import selectors as sel
 from shenguan.linkage import services as svc
-from shenguan.linkage.models import ClaimedMode, Push, PushState
-from shenguan.linkage.sweeps import push_auto_claim_due
+from shenguan.linkage.models import ClaimedMode, Push, PushOpen, PushState
+from shenguan.linkage.sweeps import push_auto_claim_due, push_claims_materialize
 from shenguan.outbox.models import OutboxEvent
 from tests.linkage.conftest import record_data
 
@@ -101,6 +101,13 @@ def test_timeout_sweep_claims_at_the_deadline_counted_late(lk):
     assert push_auto_claim_due(now=before) == {"claimed": 0, "batches": 0}
     res = push_auto_claim_due(now=p.claim_due_at)
     assert res["claimed"] == 1
+    assert not PushOpen.objects.filter(push_id=p.pk).exists()
+    # readers see it claimed at once (the row is rewritten by the follow-up sweep)
+    p = Push.objects.with_claim().get(pk=p.pk)
+    assert (p.state, p.claimed_mode, p.claim_late) == ("claimed", "timeout", True)
+    assert Push.objects.values_list("state", flat=True).get(pk=p.pk) == PushState.PENDING
+    assert push_claims_materialize(now=p.claim_due_at) == {"materialized": 1}
+    assert push_claims_materialize(now=p.claim_due_at) == {"materialized": 0}
     p.refresh_from_db()
     assert p.state == PushState.CLAIMED
     assert p.claimed_mode == ClaimedMode.TIMEOUT
@@ -143,6 +150,7 @@ def test_late_manual_claim_before_the_sweep_is_late(lk):
 def test_manual_mode_is_never_auto_claimed(lk):
     (p,) = pushed(lk, at=local(2026, 9, 30))
     Push.objects.filter(pk=p.pk).update(claim_policy="manual")
+    PushOpen.objects.filter(push_id=p.pk).update(claim_policy="manual")
     assert push_auto_claim_due(now=local(2026, 11, 1))["claimed"] == 0
     assert (
         sel.push_list(

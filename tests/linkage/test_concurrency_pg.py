@@ -14,8 +14,8 @@ from django.db import connection
 from shenguan.audit.models import AuditEvent
 from shenguan.core.errors import Conflict
 from shenguan.linkage import services as svc
-from shenguan.linkage.models import ClaimedMode, Push, PushState
-from shenguan.linkage.sweeps import push_auto_claim_due
+from shenguan.linkage.models import ClaimedMode, Push, PushOpen, PushState
+from shenguan.linkage.sweeps import push_auto_claim_due, push_claims_materialize
 from shenguan.org.models import User
 from shenguan.outbox.models import OutboxEvent
 from tests.factories import World
@@ -101,6 +101,7 @@ def test_timeout_sweep_racing_manual_claims_gives_one_claim_each(tlk):
     def sweep():
         barrier.wait()
         push_auto_claim_due(now=FAR, batch=7)
+        push_claims_materialize(now=FAR)  # rewriting rows while manual claims still run
 
     def manual():
         actor = User.objects.select_related("department").get(pk=liaison_pk)
@@ -114,6 +115,8 @@ def test_timeout_sweep_racing_manual_claims_gives_one_claim_each(tlk):
                 pass
 
     _run([_thread(sweep), _thread(manual)])
+    assert not PushOpen.objects.filter(push_id__in=ids).exists()
+    push_claims_materialize(now=FAR)
     rows = Push.objects.filter(pk__in=ids)
     assert all(p.state == PushState.CLAIMED for p in rows)
     auto = [p.pk for p in rows if p.claimed_mode == ClaimedMode.TIMEOUT]
@@ -155,6 +158,8 @@ def test_two_sweeps_at_once_never_claim_twice(tlk):
         for i in ev.after["push_ids"]
     ]
     assert len(audited) == len(set(audited)) == len(ids)
+    assert not PushOpen.objects.filter(push_id__in=ids).exists()
+    assert push_claims_materialize(now=FAR)["materialized"] == len(ids)
     with connection.cursor() as cur:  # a plain SQL count as the oracle
         cur.execute(
             "SELECT COUNT(*) FROM linkage_push WHERE state = 'claimed' AND claimed_mode = 'timeout'"

@@ -59,7 +59,7 @@ def test_liaocheng_2021(lk):
     # nobody claims: the worker claims it at the deadline, late
     assert push_auto_claim_due(now=local(2026, 10, 10, 23, 59))["claimed"] == 0
     assert push_auto_claim_due(now=local(2026, 10, 11, 0, 0))["claimed"] == 1
-    push.refresh_from_db()
+    push = sel.push_get(user=lk.users["regulator_liaison"], pk=push.pk)
     assert (push.state, push.claimed_mode, push.claim_late) == (
         PushState.CLAIMED,
         ClaimedMode.TIMEOUT,
@@ -100,7 +100,7 @@ def test_liaocheng_2021(lk):
     bp2 = svc.push_claim(actor=lk.users["bureau_liaison"], push=bp2, at=local(2026, 10, 16, 10))
     assert bp2.claim_late is False
     push_auto_claim_due(now=bp.claim_due_at)
-    bp.refresh_from_db()
+    bp = sel.push_get(user=lk.users["bureau_liaison"], pk=bp.pk)
     assert bp.claimed_mode == ClaimedMode.TIMEOUT
     timeline = sel.push_timeline(user=lk.users["regulator_liaison"], push=push)
     labels = [e["label"] for e in timeline]

@@ -111,13 +111,14 @@ def _liaocheng(out: list[str]) -> None:
     if food is None or build is None:
         out.append("聊城市事项清单未载入，跳过")
         return
-    from .sweeps import change_notices_sync, push_auto_claim_due
+    from .sweeps import change_notices_sync, push_auto_claim_due, push_claims_materialize
 
     # auto-claimed: completed 4 working days ago and left unclaimed
     old = _working_days_ago(4)
     for n in (1, 2):
         _record(approver, food, n, old, "LC", at=_at(old))
     push_auto_claim_due()
+    push_claims_materialize()
     # claimed by the liaison, with feedback
     d1 = _working_days_ago(2)
     rec_c, (p_c,) = _record(approver, food, 3, d1, "LC", at=_at(d1))

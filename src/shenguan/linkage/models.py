@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from shenguan.core.models import JurisdictionScoped
+from shenguan.core.models import JurisdictionScoped, RestrictedQuerySet
 from shenguan.org.roles import Perm
 
 # --- choices -----------------------------------------------------------------------------------
@@ -581,6 +581,36 @@ class Notice(JurisdictionScoped):
 
 # --- pushes ------------------------------------------------------------------------------------
 
+AUTO_CLAIM_NAME = "系统（超时自动认领）"
+
+
+def normalize_claim(p) -> None:
+    """Show a push claimed on timeout whose row the materialising sweep has not rewritten yet
+    as what it is: claimed at its deadline, mode timeout, late (ADR 0008). Needs `is_open`."""
+    is_open = getattr(p, "is_open", None)
+    if is_open is False and p.state == PushState.PENDING and p.claim_policy == "timeout":
+        p.state = PushState.CLAIMED
+        p.claimed_at = p.claim_due_at
+        p.claimed_mode = ClaimedMode.TIMEOUT
+        p.claimed_by_name = AUTO_CLAIM_NAME
+        p.claim_late = True
+
+
+class PushQuerySet(RestrictedQuerySet):
+    """Pushes with their claim read through `PushOpen` (`with_claim`), normalised on fetch."""
+
+    def with_claim(self) -> PushQuerySet:
+        """Annotate whether each push still waits for its claim (a PushOpen row exists)."""
+        return self.annotate(
+            is_open=models.Exists(PushOpen.objects.filter(push_id=models.OuterRef("pk")))
+        )
+
+    def _fetch_all(self):
+        super()._fetch_all()
+        for obj in self._result_cache or ():
+            if isinstance(obj, Push):
+                normalize_claim(obj)
+
 
 class Push(JurisdictionScoped):
     """One push (推送) from a department to another, claimed once (认领): an approval result to a
@@ -686,6 +716,8 @@ class Push(JurisdictionScoped):
     claimed_by_name = models.CharField("认领人", max_length=150, blank=True)
     claim_late = models.BooleanField("逾期认领", default=False)
 
+    objects = PushQuerySet.as_manager()
+
     class Meta:
         verbose_name = "推送"
         ordering = ["-pushed_at", "-id"]
@@ -705,7 +737,7 @@ class Push(JurisdictionScoped):
                 fields=["jurisdiction", "sender_department", "pushed_at", "id"],
                 name="lk_push_sent",
             ),
-            # the auto-claim sweep: only open timeout pushes, in deadline order
+            # the materialising sweep: timeout pushes whose row still says pending
             models.Index(
                 fields=["claim_due_at", "id"],
                 condition=Q(state="pending", claim_policy="timeout"),
@@ -750,6 +782,44 @@ class PushSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"snapshot {self.push_id}"
+
+
+class PushOpen(models.Model):
+    """A push still waiting for its claim (待认领): a narrow row that the claim which closes the
+    push deletes — a manual claim or the timeout sweep, exactly one of them (ADR 0008)."""
+
+    push = models.OneToOneField(
+        Push, primary_key=True, on_delete=models.CASCADE, related_name="open"
+    )
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    addressee_department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    sender_department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField("类型", max_length=20, choices=PushKind.choices)
+    claim_policy = models.CharField("认领规则", max_length=10)
+    claim_due_at = models.DateTimeField("认领截止时刻")
+
+    class Meta:
+        verbose_name = "待认领推送"
+        indexes = [
+            models.Index(
+                fields=["jurisdiction", "addressee_department", "claim_due_at", "push"],
+                name="lk_open_inbox",
+            ),
+            models.Index(
+                fields=["claim_due_at", "push"],
+                condition=Q(claim_policy="timeout"),
+                name="lk_open_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"open {self.push_id}"
 
 
 class DigestLog(models.Model):

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from shenguan.calendar import workdays
 from shenguan.core.errors import NotFound
+from shenguan.org.roles import Perm
 
 from .models import (
+    AUTO_CLAIM_NAME,
     ApprovalRecord,
     ClaimedMode,
     Disposal,
@@ -22,7 +24,7 @@ from .models import (
     Material,
     Notice,
     Push,
-    PushDirection,
+    PushOpen,
     PushState,
     RecordState,
 )
@@ -142,26 +144,45 @@ def _push_filters(qs, f: dict):
         qs = qs.filter(pushed_at__gte=_day_start(f["pushed_from"]))
     if f.get("pushed_to"):
         qs = qs.filter(pushed_at__lt=workdays.end_of_day(f["pushed_to"]))
-    if f.get("state"):
-        qs = qs.filter(state=f["state"])
-    if f.get("claimed_mode"):
+    if f.get("state") == PushState.PENDING:
+        qs = qs.filter(OPEN)
+    elif f.get("state") == PushState.CLAIMED:
+        qs = qs.filter(open__isnull=True)
+    if f.get("claimed_mode") == ClaimedMode.TIMEOUT:
+        qs = qs.filter(AUTO_CLAIMED)
+    elif f.get("claimed_mode"):
         qs = qs.filter(claimed_mode=f["claimed_mode"])
     if f.get("claimant"):
-        qs = qs.filter(claimed_by_name__icontains=str(f["claimant"]).strip())
+        who = str(f["claimant"]).strip()
+        q = Q(claimed_by_name__icontains=who)
+        if who and who in AUTO_CLAIM_NAME:
+            q |= AUTO_PENDING_ROW
+        qs = qs.filter(q)
     if f.get("claimed_from"):
-        qs = qs.filter(claimed_at__gte=_day_start(f["claimed_from"]))
+        start = _day_start(f["claimed_from"])
+        qs = qs.filter(Q(claimed_at__gte=start) | (AUTO_PENDING_ROW & Q(claim_due_at__gte=start)))
     if f.get("claimed_to"):
-        qs = qs.filter(claimed_at__lt=workdays.end_of_day(f["claimed_to"]))
+        end = workdays.end_of_day(f["claimed_to"])
+        qs = qs.filter(Q(claimed_at__lt=end) | (AUTO_PENDING_ROW & Q(claim_due_at__lt=end)))
     if f.get("department_id"):
         d = f["department_id"]
         qs = qs.filter(Q(sender_department_id=d) | Q(addressee_department_id=d))
     if f.get("overdue"):
-        qs = qs.filter(state=PushState.PENDING, claim_due_at__lte=now)
-    if f.get("late") is not None:
-        qs = qs.filter(claim_late=f["late"])
+        qs = qs.filter(OPEN, claim_due_at__lte=now)
+    if f.get("late") is True:
+        qs = qs.filter(Q(claim_late=True) | AUTO_PENDING_ROW)
+    elif f.get("late") is False:
+        qs = qs.filter(claim_late=False).exclude(AUTO_PENDING_ROW)
     if f.get("provisional"):
-        qs = qs.filter(state=PushState.PENDING, claim_provisional=True)
+        qs = qs.filter(OPEN, claim_provisional=True)
     return qs
+
+
+# A push is open (待认领) while its PushOpen row exists; a timeout push whose open row the sweep
+# deleted is claimed, even before the follow-up sweep rewrote its row (ADR 0008).
+OPEN = Q(open__isnull=False)
+AUTO_PENDING_ROW = Q(state=PushState.PENDING, claim_policy="timeout", open__isnull=True)
+AUTO_CLAIMED = Q(claimed_mode=ClaimedMode.TIMEOUT) | AUTO_PENDING_ROW
 
 
 def push_list(*, user, box: str = "all", filters: dict | None = None) -> QuerySet[Push]:
@@ -172,24 +193,30 @@ def push_list(*, user, box: str = "all", filters: dict | None = None) -> QuerySe
     and the department (ADR 0008); "all" is the union of what the department received and
     sent, so that each half stays on its index. Oversight roles read the jurisdiction's pushes
     newest first. The result may be a union: slice, count or iterate it, do not filter it."""
-    qs = Push.objects.restrict(user).select_related(
-        "sender_department", "addressee_department", "item"
+    qs = (
+        Push.objects.restrict(user)
+        .with_claim()
+        .select_related("sender_department", "addressee_department", "item")
     )
     qs = _push_filters(qs, filters or {})
     mine = None if user.is_oversight else user.department_id
     received = qs.filter(addressee_department_id=mine) if mine else qs
     newest = ("-pushed_at", "-id") if mine else ("-id",)
     if box == "to_claim":
-        return received.filter(state=PushState.PENDING).order_by("claim_due_at", "id")
+        if mine:  # driven by the open rows' index (jurisdiction, addressee, due)
+            received = qs.filter(
+                open__jurisdiction_id__in=user.visible_jurisdiction_ids,
+                open__addressee_department_id=mine,
+            )
+        else:
+            received = received.filter(OPEN)
+        return received.order_by("open__claim_due_at", "id")
     if box == "claimed":
-        return received.filter(
-            state=PushState.CLAIMED,
-            claimed_mode__in=[ClaimedMode.MANUAL, ClaimedMode.ON_PUSH],
-        ).order_by(*newest)
-    if box == "auto_claimed":
-        return received.filter(state=PushState.CLAIMED, claimed_mode=ClaimedMode.TIMEOUT).order_by(
+        return received.filter(claimed_mode__in=[ClaimedMode.MANUAL, ClaimedMode.ON_PUSH]).order_by(
             *newest
         )
+    if box == "auto_claimed":
+        return received.filter(AUTO_CLAIMED).order_by(*newest)
     if box == "sent":
         return (qs.filter(sender_department_id=mine) if mine else qs).order_by(*newest)
     if mine:
@@ -201,7 +228,9 @@ def push_list(*, user, box: str = "all", filters: dict | None = None) -> QuerySe
 def push_get(*, user, pk) -> Push:
     """One push the actor may see (with its snapshot), or 404."""
     return _one(
-        Push.objects.restrict(user).select_related(
+        Push.objects.restrict(user)
+        .with_claim()
+        .select_related(
             "sender_department",
             "addressee_department",
             "addressee_division",
@@ -270,6 +299,7 @@ def push_timeline(*, user, push: Push) -> list[dict]:
         related |= Q(notice_id=push.notice_id)
     pushes = list(
         Push.objects.restrict(user)
+        .with_claim()
         .filter(related)
         .select_related("sender_department", "addressee_department")
         .order_by("pushed_at", "id")
@@ -397,20 +427,23 @@ def notice_get(*, user, pk) -> Notice:
 def inbox_counts(*, user) -> dict:
     """Live counts for the actor's home and inbox tabs (real queries, never made-up figures)."""
     now = timezone.now()
-    qs = Push.objects.restrict(user)
     mine = None if user.is_oversight else user.department_id
-    received = qs.filter(addressee_department_id=mine) if mine else qs
-    agg = received.aggregate(
-        to_claim=Count("id", filter=Q(state=PushState.PENDING)),
-        overdue=Count("id", filter=Q(state=PushState.PENDING, claim_due_at__lte=now)),
-        provisional=Count("id", filter=Q(state=PushState.PENDING, claim_provisional=True)),
-        auto_claimed=Count(
-            "id", filter=Q(state=PushState.CLAIMED, claimed_mode=ClaimedMode.TIMEOUT)
-        ),
-        feedback_to_claim=Count(
-            "id", filter=Q(state=PushState.PENDING, direction=PushDirection.TO_BUREAU)
-        ),
+    if not (user.is_oversight or (mine and user.can(Perm.PUSH_READ))):
+        opened = PushOpen.objects.none()
+        received = Push.objects.none()
+    else:
+        opened = PushOpen.objects.filter(jurisdiction_id__in=user.visible_jurisdiction_ids)
+        received = Push.objects.restrict(user)
+        if mine:
+            opened = opened.filter(addressee_department_id=mine)
+            received = received.filter(addressee_department_id=mine)
+    agg = opened.aggregate(
+        to_claim=Count("push_id"),
+        overdue=Count("push_id", filter=Q(claim_due_at__lte=now)),
+        provisional=Count("push_id", filter=Q(push__claim_provisional=True)),
+        feedback_to_claim=Count("push_id", filter=Q(kind="feedback")),
     )
+    agg["auto_claimed"] = received.filter(AUTO_CLAIMED).count()
     out = {k: int(v or 0) for k, v in agg.items()}
     fb = Feedback.objects.restrict(user)
     if mine:

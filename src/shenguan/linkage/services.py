@@ -57,6 +57,7 @@ from .models import (
     Push,
     PushDirection,
     PushKind,
+    PushOpen,
     PushSnapshot,
     PushState,
     RecordSource,
@@ -307,6 +308,21 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
         # client-side quoting of large JSON documents is slow on psycopg (ADR 0008).
         snaps.append(PushSnapshot(push=p, data=Value(to_jsonable(data), output_field=JSONField())))
     PushSnapshot.objects.bulk_create(snaps)
+    PushOpen.objects.bulk_create(
+        [
+            PushOpen(
+                push=p,
+                jurisdiction_id=p.jurisdiction_id,
+                addressee_department_id=p.addressee_department_id,
+                sender_department_id=p.sender_department_id,
+                kind=p.kind,
+                claim_policy=p.claim_policy,
+                claim_due_at=p.claim_due_at,
+            )
+            for p in pushes
+            if p.state == PushState.PENDING
+        ]
+    )
     specs: list[dict] = []
     for p, data in items:
         payload = {**push_payload(p), "snapshot": data}
@@ -1107,6 +1123,23 @@ def _claimed_message(p: Push) -> str:
     return f"该推送已于{when}由{p.claimed_by_name or SYSTEM_NAME}认领（{mode}）"
 
 
+def _take_claim(push_id: int, *, actor, at: dt.datetime, due_at: dt.datetime) -> bool:
+    """Close a push for a manual claim: delete its PushOpen row (exactly one claim can) and
+    write the claim on the push row. False when the push was no longer open (ADR 0008)."""
+    deleted, _ = PushOpen.objects.filter(push_id=push_id).delete()
+    if not deleted:
+        return False
+    Push.objects.filter(pk=push_id, state=PushState.PENDING).update(
+        state=PushState.CLAIMED,
+        claimed_at=at,
+        claimed_mode=ClaimedMode.MANUAL,
+        claimed_by_id=_user_id(actor),
+        claimed_by_name=actor_name(actor),
+        claim_late=at >= due_at,
+    )
+    return True
+
+
 def push_claim(*, actor, push: Push, at: dt.datetime | None = None) -> Push:
     """Claim a push addressed to the actor's department (认领): exactly once — a second claim,
     or one after the timeout sweep, answers 409."""
@@ -1115,16 +1148,8 @@ def push_claim(*, actor, push: Push, at: dt.datetime | None = None) -> Push:
     _require_department(actor, push.addressee_department_id, "只能认领推送给本部门的信息")
     at = at or timezone.now()
     with transaction.atomic():
-        late = at >= push.claim_due_at
-        done = Push.objects.filter(pk=push.pk, state=PushState.PENDING).update(
-            state=PushState.CLAIMED,
-            claimed_at=at,
-            claimed_mode=ClaimedMode.MANUAL,
-            claimed_by_id=_user_id(actor),
-            claimed_by_name=actor_name(actor),
-            claim_late=late,
-        )
-        p = Push.objects.get(pk=push.pk)
+        done = _take_claim(push.pk, actor=actor, at=at, due_at=push.claim_due_at)
+        p = Push.objects.with_claim().get(pk=push.pk)
         if not done:
             raise Conflict("already_claimed", _claimed_message(p), "state")
         outbox_emit(
@@ -1178,17 +1203,9 @@ def push_claim_bulk(*, actor, push_ids: Iterable[int], at: dt.datetime | None = 
             addressee_department_id=actor.department_id,
             direction__in=directions,
         )
-        candidates = list(mine.filter(state=PushState.PENDING).order_by("id"))
+        candidates = list(mine.filter(open__isnull=False).order_by("id"))
         for p in candidates:
-            done = Push.objects.filter(pk=p.pk, state=PushState.PENDING).update(
-                state=PushState.CLAIMED,
-                claimed_at=at,
-                claimed_mode=ClaimedMode.MANUAL,
-                claimed_by_id=_user_id(actor),
-                claimed_by_name=actor_name(actor),
-                claim_late=at >= p.claim_due_at,
-            )
-            if done:
+            if _take_claim(p.pk, actor=actor, at=at, due_at=p.claim_due_at):
                 p.state, p.claimed_at, p.claimed_mode = PushState.CLAIMED, at, ClaimedMode.MANUAL
                 p.claimed_by_name, p.claim_late = actor_name(actor), at >= p.claim_due_at
                 claimed.append(p)
@@ -1222,15 +1239,7 @@ def push_claim_bulk(*, actor, push_ids: Iterable[int], at: dt.datetime | None = 
 
 def _claim_if_pending(ctx: _Ctx, actor, push: Push) -> None:
     """Claim a push implicitly when its addressee acts on it (disposal, answer) before claiming."""
-    done = Push.objects.filter(pk=push.pk, state=PushState.PENDING).update(
-        state=PushState.CLAIMED,
-        claimed_at=ctx.at,
-        claimed_mode=ClaimedMode.MANUAL,
-        claimed_by_id=_user_id(actor),
-        claimed_by_name=actor_name(actor),
-        claim_late=ctx.at >= push.claim_due_at,
-    )
-    if done:
+    if _take_claim(push.pk, actor=actor, at=ctx.at, due_at=push.claim_due_at):
         p = Push.objects.get(pk=push.pk)
         outbox_emit(
             event_type=CLAIMED_EVENT[p.kind],

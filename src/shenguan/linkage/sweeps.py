@@ -27,6 +27,7 @@ from shenguan.outbox.services import outbox_emit
 from shenguan.policy.params import ClaimMode
 
 from .models import (
+    AUTO_CLAIM_NAME,
     ClaimedMode,
     DigestLog,
     Feedback,
@@ -36,6 +37,7 @@ from .models import (
     LicenceState,
     Notice,
     Push,
+    PushOpen,
     PushState,
 )
 from .services import AUTO_CLAIMED_EVENT, KIND_LABELS, liaison_user_ids
@@ -43,30 +45,22 @@ from .services import AUTO_CLAIMED_EVENT, KIND_LABELS, liaison_user_ids
 log = logging.getLogger("shenguan.linkage")
 
 AUTO_CLAIM_BATCH = 20000
-AUTO_CLAIM_NAME = "系统（超时自动认领）"
 
 
 # --- auto-claim at the deadline ----------------------------------------------------------------
 
 
 def _claim_ids(ids: list[int]) -> list[tuple]:
-    """Claim these pushes on timeout if still pending; the rows actually claimed (id,
-    jurisdiction, addressee, sender, kind). One statement: a manual claim racing it either
-    committed first (the row is no longer pending) or waits for this one and then finds it
-    claimed."""
-    table = Push._meta.db_table
-    cols = "id, jurisdiction_id, addressee_department_id, sender_department_id, kind"
-    sets = (
-        "state = %s, claimed_at = claim_due_at, claimed_mode = %s, claimed_by_name = %s, "
-        "claim_late = %s"
-    )
-    base = [PushState.CLAIMED, ClaimedMode.TIMEOUT, AUTO_CLAIM_NAME, True]
+    """Claim these pushes on timeout: delete their PushOpen rows; the rows this statement
+    deleted (push id, jurisdiction, addressee, sender, kind). A manual claim racing it deletes
+    the same row first (then this statement skips it) or waits and finds it gone (ADR 0008)."""
+    table = PushOpen._meta.db_table
+    cols = "push_id, jurisdiction_id, addressee_department_id, sender_department_id, kind"
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
-                f"UPDATE {table} SET {sets} WHERE id = ANY(%s) AND state = %s "  # noqa: S608
-                f"RETURNING {cols}",
-                [*base, ids, PushState.PENDING],
+                f"DELETE FROM {table} WHERE push_id = ANY(%s) RETURNING {cols}",  # noqa: S608
+                [ids],
             )
             return list(cur.fetchall())
         out: list[tuple] = []
@@ -74,9 +68,8 @@ def _claim_ids(ids: list[int]) -> list[tuple]:
             chunk = ids[i : i + 10000]
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(
-                f"UPDATE {table} SET {sets} WHERE id IN ({marks}) AND state = %s "  # noqa: S608
-                f"RETURNING {cols}",
-                [*base, *chunk, PushState.PENDING],
+                f"DELETE FROM {table} WHERE push_id IN ({marks}) RETURNING {cols}",  # noqa: S608
+                chunk,
             )
             out.extend(cur.fetchall())
         return out
@@ -128,21 +121,22 @@ def _report_batch(rows: list[tuple], now: dt.datetime) -> None:
 
 
 def push_auto_claim_due(*, now: dt.datetime | None = None, batch: int = AUTO_CLAIM_BATCH) -> dict:
-    """Claim every pending push whose timeout deadline has ended (超时自动认领, 002 §17): set-based,
-    in batches of its own transaction, in deadline order; idempotent."""
+    """Claim every open push whose timeout deadline has ended (超时自动认领, 002 §17): set-based,
+    in batches of their own transaction, in deadline order; idempotent. The claim is the delete
+    of the PushOpen row; the push rows are rewritten by `push_claims_materialize` (ADR 0008)."""
     now = now or timezone.now()
     claimed = batches = 0
     last: tuple | None = None
-    base = Push.objects.filter(
-        state=PushState.PENDING, claim_policy=ClaimMode.TIMEOUT, claim_due_at__lte=now
-    )
+    base = PushOpen.objects.filter(claim_policy=ClaimMode.TIMEOUT, claim_due_at__lte=now)
     while True:
         qs = base
         if last is not None:
             qs = qs.filter(claim_due_at__gte=last[0]).filter(
-                Q(claim_due_at__gt=last[0]) | Q(id__gt=last[1])
+                Q(claim_due_at__gt=last[0]) | Q(push_id__gt=last[1])
             )
-        keys = list(qs.order_by("claim_due_at", "id").values_list("claim_due_at", "id")[:batch])
+        keys = list(
+            qs.order_by("claim_due_at", "push_id").values_list("claim_due_at", "push_id")[:batch]
+        )
         if not keys:
             break
         last = keys[-1]
@@ -155,6 +149,49 @@ def push_auto_claim_due(*, now: dt.datetime | None = None, batch: int = AUTO_CLA
         if len(keys) < batch:
             break
     return {"claimed": claimed, "batches": batches}
+
+
+MATERIALIZE_BATCH = 20000
+
+
+def push_claims_materialize(*, now: dt.datetime | None = None, limit: int = 200000) -> dict:
+    """Write the claim of pushes claimed on timeout onto their rows (state, claimed at the
+    deadline, mode timeout, late) — the follow-up of the auto-claim sweep, in batches; the
+    readers already show them claimed (`normalize_claim`). Idempotent."""
+    now = now or timezone.now()
+    push, opened = Push._meta.db_table, PushOpen._meta.db_table
+    done = 0
+    while done < limit:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"""
+                UPDATE {push} SET state = %s, claimed_at = claim_due_at, claimed_mode = %s,
+                       claimed_by_name = %s, claim_late = %s
+                WHERE id IN (
+                    SELECT p.id FROM {push} p
+                    WHERE p.state = %s AND p.claim_policy = %s AND p.claim_due_at <= %s
+                      AND NOT EXISTS (SELECT 1 FROM {opened} o WHERE o.push_id = p.id)
+                    ORDER BY p.claim_due_at, p.id
+                    LIMIT %s
+                ) AND state = %s
+                """,  # noqa: S608 - table names from the models
+                [
+                    PushState.CLAIMED,
+                    ClaimedMode.TIMEOUT,
+                    AUTO_CLAIM_NAME,
+                    True,
+                    PushState.PENDING,
+                    ClaimMode.TIMEOUT,
+                    connection.ops.adapt_datetimefield_value(now),
+                    MATERIALIZE_BATCH,
+                    PushState.PENDING,
+                ],
+            )
+            n = cur.rowcount
+        done += n
+        if n < MATERIALIZE_BATCH:
+            break
+    return {"materialized": done}
 
 
 # --- held penalties, catalogue change notices, licence expiry ----------------------------------
@@ -251,14 +288,18 @@ def digest_counts(department_id: int, jurisdiction_id: int, today: dt.date) -> d
     end = workdays.end_of_day(today)
     month_start = workdays.end_of_day(today.replace(day=1) - dt.timedelta(days=1))
     qs = Push.objects.filter(jurisdiction_id=jurisdiction_id, addressee_department_id=department_id)
+    is_open = Q(open__isnull=False)
+    auto = Q(state=PushState.PENDING, claim_policy="timeout", open__isnull=True)
     agg = qs.aggregate(
         pushed_today=Count("id", filter=Q(pushed_at__gte=start, pushed_at__lt=end)),
-        pending=Count("id", filter=Q(state=PushState.PENDING)),
-        overdue=Count("id", filter=Q(state=PushState.PENDING, claim_due_at__lte=timezone.now())),
+        pending=Count("id", filter=is_open),
+        overdue=Count("id", filter=is_open & Q(claim_due_at__lte=timezone.now())),
         claimed_today=Count(
-            "id", filter=Q(state=PushState.CLAIMED, claimed_at__gte=start, claimed_at__lt=end)
+            "id",
+            filter=(Q(state=PushState.CLAIMED, claimed_at__gte=start, claimed_at__lt=end))
+            | (auto & Q(claim_due_at__gte=start, claim_due_at__lt=end)),
         ),
-        unclaimed_month=Count("id", filter=Q(state=PushState.PENDING, pushed_at__gte=month_start)),
+        unclaimed_month=Count("id", filter=is_open & Q(pushed_at__gte=month_start)),
     )
     return {k: int(v or 0) for k, v in agg.items()}
 
@@ -342,18 +383,19 @@ def push_deadlines_recompute(*, actor, dates, include_provisional: bool, reason:
         lo, hi = dates[0], dates[-1]
         cond |= Q(claim_start_at__lt=workdays.end_of_day(hi), claim_due_date__gte=lo)
     ids = list(
-        Push.objects.filter(cond, state=PushState.PENDING)
-        .order_by("id")
-        .values_list("id", flat=True)
+        Push.objects.filter(cond, open__isnull=False).order_by("id").values_list("id", flat=True)
     )
     changed = 0
     for i in range(0, len(ids), RECOMPUTE_BATCH):
         with transaction.atomic():
-            rows = list(
-                Push.objects.select_for_update()
-                .filter(pk__in=ids[i : i + RECOMPUTE_BATCH], state=PushState.PENDING)
-                .order_by("id")
+            # lock the open rows first, in the order the claims take them (open row, then push)
+            still_open = list(
+                PushOpen.objects.select_for_update()
+                .filter(push_id__in=ids[i : i + RECOMPUTE_BATCH])
+                .order_by("push_id")
+                .values_list("push_id", flat=True)
             )
+            rows = list(Push.objects.filter(pk__in=still_open).order_by("id"))
             moved = []
             for p in rows:
                 due_date, due_at, provisional = deadline_compute(
@@ -371,6 +413,8 @@ def push_deadlines_recompute(*, actor, dates, include_provisional: bool, reason:
             Push.objects.bulk_update(
                 [m[0] for m in moved], ["claim_due_date", "claim_due_at", "claim_provisional"]
             )
+            for p, _d, _v in moved:
+                PushOpen.objects.filter(push_id=p.pk).update(claim_due_at=p.claim_due_at)
             by_j: dict[int, list] = {}
             for p, old_date, old_prov in moved:
                 by_j.setdefault(p.jurisdiction_id, []).append(
@@ -404,6 +448,7 @@ def register() -> None:
     from shenguan.outbox.sweeps import register_sweep
 
     register_sweep("linkage.push_auto_claim", 60, lambda now: push_auto_claim_due(now=now))
+    register_sweep("linkage.push_materialize", 120, lambda now: push_claims_materialize(now=now))
     register_sweep("linkage.feedback_release", 600, lambda now: feedback_release_due(now=now))
     register_sweep("linkage.change_notices", 60, lambda now: change_notices_sync(now=now))
     register_sweep("linkage.licence_expiry", 3600, lambda now: licences_expire_due(now=now))
