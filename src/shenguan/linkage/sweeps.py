@@ -23,7 +23,7 @@ from shenguan.calendar import workdays
 from shenguan.calendar.services import deadline_compute
 from shenguan.core.serialize import to_jsonable
 from shenguan.org.models import LiaisonAssignment, LiaisonKind
-from shenguan.outbox.services import outbox_emit
+from shenguan.outbox.services import outbox_emit, outbox_emit_many
 from shenguan.policy.params import ClaimMode
 
 from .models import (
@@ -58,9 +58,11 @@ def _claim_ids(ids: list[int]) -> list[tuple]:
     cols = "push_id, jurisdiction_id, addressee_department_id, sender_department_id, kind"
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            # the ids as one array literal: quoting a list element by element is slow client-side
             cur.execute(
-                f"DELETE FROM {table} WHERE push_id = ANY(%s) RETURNING {cols}",  # noqa: S608
-                [ids],
+                f"DELETE FROM {table} WHERE push_id = ANY(%s::bigint[]) "  # noqa: S608
+                f"RETURNING {cols}",
+                ["{" + ",".join(str(int(i)) for i in ids) + "}"],
             )
             return list(cur.fetchall())
         out: list[tuple] = []
@@ -86,29 +88,33 @@ def _report_batch(rows: list[tuple], now: dt.datetime) -> None:
         by_dept.setdefault(key, []).append(pk)
         senders.setdefault(key, set()).add(sender)
     liaisons = liaison_user_ids({k[1] for k in by_dept}, timezone.localdate(now))
+    events = []
     for (jid, dept, kind), ids in sorted(by_dept.items()):
         ids.sort()
         label = KIND_LABELS.get(kind, kind)
-        outbox_emit(
-            event_type=AUTO_CLAIMED_EVENT[kind],
-            jurisdiction_id=jid,
-            payload={
-                "addressee_department_id": dept,
-                "kind": kind,
-                "push_ids": ids,
-                "count": len(ids),
-                "claimed_mode": ClaimedMode.TIMEOUT,
-                "claim_late": True,
-                "swept_at": now,
-            },
-            department_ids=[dept, *sorted(senders[(jid, dept, kind)])],
-            notify_user_ids=liaisons.get(dept, []),
-            notify={
-                "title": f"{len(ids)}条{label}推送已超时自动认领",
-                "body": "认领时限届满未认领，系统已自动认领并计入超期认领，请及时开展监管。",
-                "link": "/linkage/?box=auto_claimed",
-            },
+        events.append(
+            {
+                "event_type": AUTO_CLAIMED_EVENT[kind],
+                "jurisdiction_id": jid,
+                "payload": {
+                    "addressee_department_id": dept,
+                    "kind": kind,
+                    "push_ids": ids,
+                    "count": len(ids),
+                    "claimed_mode": ClaimedMode.TIMEOUT,
+                    "claim_late": True,
+                    "swept_at": now,
+                },
+                "department_ids": [dept, *sorted(senders[(jid, dept, kind)])],
+                "notify_user_ids": liaisons.get(dept, []),
+                "notify": {
+                    "title": f"{len(ids)}条{label}推送已超时自动认领",
+                    "body": "认领时限届满未认领，系统已自动认领并计入超期认领，请及时开展监管。",
+                    "link": "/linkage/?box=auto_claimed",
+                },
+            }
         )
+    outbox_emit_many(events=events)
     for jid, ids in sorted(by_j.items()):
         ids.sort()
         audit_record(
@@ -134,19 +140,21 @@ def push_auto_claim_due(*, now: dt.datetime | None = None, batch: int = AUTO_CLA
             qs = qs.filter(claim_due_at__gte=last[0]).filter(
                 Q(claim_due_at__gt=last[0]) | Q(push_id__gt=last[1])
             )
-        keys = list(
-            qs.order_by("claim_due_at", "push_id").values_list("claim_due_at", "push_id")[:batch]
-        )
-        if not keys:
+        ids = list(qs.order_by("claim_due_at", "push_id").values_list("push_id", flat=True)[:batch])
+        if not ids:
             break
-        last = keys[-1]
+        # the keyset for the next batch: read one timestamp, not one per row
+        last_due = PushOpen.objects.filter(push_id=ids[-1]).values_list("claim_due_at", flat=True)
+        last = (last_due.first(), ids[-1])
+        if last[0] is None:  # claimed by hand meanwhile: restart from the beginning
+            last = None
         with transaction.atomic():
-            rows = _claim_ids([k[1] for k in keys])
+            rows = _claim_ids(ids)
             if rows:
                 _report_batch(rows, now)
         claimed += len(rows)
         batches += 1
-        if len(keys) < batch:
+        if len(ids) < batch:
             break
     return {"claimed": claimed, "batches": batches}
 
