@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from shenguan.audit import triggers
+from shenguan.audit.chain import GENESIS
 from shenguan.audit.models import AuditEvent
 from shenguan.audit.selectors import audit_verify
 from shenguan.audit.services import audit_record
-from shenguan.audit.chain import GENESIS
 
 
 @pytest.fixture
 def events(db):
-    return [audit_record(actor=None, action="test.event", obj=("test.thing", i), after={"i": i})
-            for i in range(1, 6)]
+    return [
+        audit_record(actor=None, action="test.event", obj=("test.thing", i), after={"i": i})
+        for i in range(1, 6)
+    ]
 
 
 def test_events_link_by_hash(events):
     rows = list(AuditEvent.objects.order_by("seq"))
     assert rows[0].prev_hash == GENESIS
-    for prev, cur in zip(rows, rows[1:], strict=False):
+    for prev, cur in itertools.pairwise(rows):
         assert cur.prev_hash == prev.hash
         assert cur.seq == prev.seq + 1
     assert audit_verify().ok

@@ -12,7 +12,7 @@ from .models import AuditEvent
 
 
 def audit_event_list(*, user, filters: dict | None = None) -> QuerySet[AuditEvent]:
-    """Audit events the user may read: audit administrators, their jurisdictions and unattributed."""
+    """Audit events the user may read: audit administrators, their jurisdictions, unattributed."""
     if not user.is_authenticated or not user.can(Perm.AUDIT_VIEW):
         return AuditEvent.objects.none()
     qs = AuditEvent.objects.filter(

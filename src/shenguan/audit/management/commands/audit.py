@@ -23,7 +23,9 @@ class Command(BaseCommand):
             return
         res = audit_verify()
         if res.ok:
-            self.stdout.write(f"OK {res.checked} events, head seq={res.head_seq} hash={res.head_hash}")
+            self.stdout.write(
+                f"OK {res.checked} events, head seq={res.head_seq} hash={res.head_hash}"
+            )
             return
         raise CommandError(
             f"BROKEN at seq={res.broken_seq} id={res.broken_id}: {res.reason} "
