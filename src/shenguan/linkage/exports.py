@@ -7,7 +7,7 @@ import io
 from django.utils import timezone
 from openpyxl import Workbook
 
-from .models import Push
+from .models import Push, normalize_claim
 
 EXPORT_MAX_ROWS = 50000
 
@@ -65,7 +65,9 @@ def pushes_xlsx(qs, title: str) -> bytes:
     ws = wb.create_sheet("推送")
     ws.append([title])
     ws.append(HEADERS)
-    for p in qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000):
+    rows = qs[:EXPORT_MAX_ROWS]
+    for p in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
+        normalize_claim(p)
         ws.append(push_row(p))
     buf = io.BytesIO()
     wb.save(buf)

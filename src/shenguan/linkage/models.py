@@ -722,11 +722,13 @@ class Push(JurisdictionScoped):
         verbose_name = "推送"
         ordering = ["-pushed_at", "-id"]
         indexes = [
-            # inbox "to claim" (most urgent first) and the claimed boxes
+            # the claimed boxes by claim mode ('' = not claimed, or claimed on timeout and not
+            # rewritten yet), newest first; "to claim" is served by PushOpen
             models.Index(
-                fields=["jurisdiction", "addressee_department", "state", "claim_due_at", "id"],
-                name="lk_push_inbox",
+                fields=["jurisdiction", "addressee_department", "claimed_mode", "pushed_at", "id"],
+                name="lk_push_mode",
             ),
+            models.Index(fields=["jurisdiction", "case_number"], name="lk_push_case"),
             # inbox by newest push
             models.Index(
                 fields=["jurisdiction", "addressee_department", "pushed_at", "id"],

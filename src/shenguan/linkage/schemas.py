@@ -361,7 +361,7 @@ class PushFilters(Schema):
     kind: PushKind | None = None
     direction: PushDirection | None = None
     item_id: int | None = None
-    case_number: str | None = Field(None, max_length=64, description="办件编号前缀")
+    case_number: str | None = Field(None, max_length=64, description="办件编号（精确匹配）")
     applicant: str | None = Field(None, max_length=100, description="申请人包含")
     subject_from: dt.date | None = Field(None, description="办结/决定日期起")
     subject_to: dt.date | None = None
