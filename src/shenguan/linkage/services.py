@@ -292,6 +292,25 @@ def push_payload(p: Push) -> dict:
     }
 
 
+def _push_notice(p: Push, n: int) -> dict:
+    """The in-app notification of new pushes to a department (one, or n of a batch)."""
+    label = KIND_LABELS.get(p.kind, p.kind)
+    due = (
+        "已推送即认领。"
+        if p.state == PushState.CLAIMED
+        else f"请于{p.claim_due_date.isoformat()}前认领"
+        + ("（暂定）" if p.claim_provisional else "")
+        + "。"
+    )
+    if n == 1:
+        return {
+            "title": f"新的{label}推送：{p.title}"[:200],
+            "body": due,
+            "link": f"/linkage/pushes/{p.pk}/",
+        }
+    return {"title": f"{n}条新的{label}推送", "body": due, "link": "/linkage/?box=to_claim"}
+
+
 def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
     """Save pushes with their frozen snapshots and emit one event per push (and a claimed event
     for those claimed on push), notifying the addressee's liaisons."""
@@ -323,32 +342,26 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
             if p.state == PushState.PENDING
         ]
     )
+    # one notification per addressee: a batch of 500 approvals is one message, not 500
+    per_addressee: dict[int, list[Push]] = {}
+    for p in pushes:
+        per_addressee.setdefault(p.addressee_department_id, []).append(p)
     specs: list[dict] = []
     for p, data in items:
         payload = {**push_payload(p), "snapshot": data}
-        label = KIND_LABELS.get(p.kind, p.kind)
         parties = [p.addressee_department_id, p.sender_department_id]
-        specs.append(
-            {
-                "event_type": CREATED_EVENT[p.kind],
-                "jurisdiction_id": p.jurisdiction_id,
-                "payload": payload,
-                "department_ids": parties,
-                "aggregate": p,
-                "notify_user_ids": ctx.liaisons_of(p.addressee_department_id),
-                "notify": {
-                    "title": f"新的{label}推送：{p.title}"[:200],
-                    "body": (
-                        "已推送即认领。"
-                        if p.state == PushState.CLAIMED
-                        else f"请于{p.claim_due_date.isoformat()}前认领"
-                        + ("（暂定）" if p.claim_provisional else "")
-                        + "。"
-                    ),
-                    "link": f"/linkage/pushes/{p.pk}/",
-                },
-            }
-        )
+        spec = {
+            "event_type": CREATED_EVENT[p.kind],
+            "jurisdiction_id": p.jurisdiction_id,
+            "payload": payload,
+            "department_ids": parties,
+            "aggregate": p,
+        }
+        group = per_addressee[p.addressee_department_id]
+        if group[0] is p:
+            spec["notify_user_ids"] = ctx.liaisons_of(p.addressee_department_id)
+            spec["notify"] = _push_notice(p, len(group))
+        specs.append(spec)
         if p.state == PushState.CLAIMED:
             specs.append(
                 {
