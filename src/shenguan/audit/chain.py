@@ -36,14 +36,35 @@ def verify_events(events) -> VerifyResult:
     last = None
     for ev in events:
         if ev.seq != expected_seq:
-            return VerifyResult(False, checked, ev.seq, ev.hash, ev.seq, ev.pk,
-                                f"sequence gap: expected {expected_seq}, found {ev.seq}")
+            return VerifyResult(
+                False,
+                checked,
+                ev.seq,
+                ev.hash,
+                ev.seq,
+                ev.pk,
+                f"sequence gap: expected {expected_seq}, found {ev.seq}",
+            )
         if ev.prev_hash != prev:
-            return VerifyResult(False, checked, ev.seq, ev.hash, ev.seq, ev.pk,
-                                "prev_hash does not match the previous event's hash")
+            return VerifyResult(
+                False,
+                checked,
+                ev.seq,
+                ev.hash,
+                ev.seq,
+                ev.pk,
+                "prev_hash does not match the previous event's hash",
+            )
         if event_hash(ev.chain_fields()) != ev.hash:
-            return VerifyResult(False, checked, ev.seq, ev.hash, ev.seq, ev.pk,
-                                "content does not match its hash (row changed)")
+            return VerifyResult(
+                False,
+                checked,
+                ev.seq,
+                ev.hash,
+                ev.seq,
+                ev.pk,
+                "content does not match its hash (row changed)",
+            )
         prev = ev.hash
         expected_seq += 1
         checked += 1

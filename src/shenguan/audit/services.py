@@ -21,11 +21,21 @@ _CHAIN_LOCK_KEY = 0x5347_4155  # "SGAU"
 def actor_ref(actor) -> dict:
     """Who acted, as stored on the event: kind, id, name, department, jurisdiction."""
     if actor is None:
-        return {"actor_kind": "system", "actor_id": None, "actor_name": "系统",
-                "department_id": None, "jurisdiction_id": None}
+        return {
+            "actor_kind": "system",
+            "actor_id": None,
+            "actor_name": "系统",
+            "department_id": None,
+            "jurisdiction_id": None,
+        }
     if not getattr(actor, "is_authenticated", False):
-        return {"actor_kind": "anonymous", "actor_id": None, "actor_name": "",
-                "department_id": None, "jurisdiction_id": None}
+        return {
+            "actor_kind": "anonymous",
+            "actor_id": None,
+            "actor_name": "",
+            "department_id": None,
+            "jurisdiction_id": None,
+        }
     return {
         "actor_kind": getattr(actor, "kind", "user"),
         "actor_id": actor.pk,
