@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -134,6 +135,7 @@ def http_error_body(exc: HttpError) -> dict:
     return {"code": code, "message": message, "field": None}
 
 
+@csrf_exempt  # an unknown API route answers JSON 404 for any method, never the CSRF page
 def api_not_found(request, *args, **kwargs) -> JsonResponse:
     """Any path under /api/ that no operation answers: a JSON 404, not the HTML page."""
     return JsonResponse(
