@@ -189,7 +189,7 @@ def affected_deadlines(
     return Deadline.objects.filter(cond, state=DeadlineState.OPEN)
 
 
-# Other tables that carry deadlines on their own rows (e.g. linkage pushes, ADR 0008) register a
+# Other tables that carry deadlines on their own rows (e.g. linkage pushes, ADR 0014) register a
 # recompute here: func(*, actor, dates: list[date], include_provisional: bool, reason: str) -> int
 # recomputes their open deadlines that the changed dates (and, if asked, the provisional flag) may
 # move, idempotently and in batches of its own transactions, and returns how many changed.

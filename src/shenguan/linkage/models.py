@@ -5,7 +5,7 @@ feedback, disposals, notices and the pushes that carry them between the bureau a
 Every table carries its jurisdiction and every hot index starts with it (ARCHITECTURE "Data
 rules"). A push carries its own claim deadline (start, budget, due date, end moment, provisional
 flag, policy version) instead of a `calendar.Deadline` row: pushes are the one high-volume
-deadline (ADR 0008). Its frozen content lives in `PushSnapshot`, so that the push row stays
+deadline (ADR 0014). Its frozen content lives in `PushSnapshot`, so that the push row stays
 narrow for the inbox indexes and the auto-claim sweep.
 """
 
@@ -586,7 +586,7 @@ AUTO_CLAIM_NAME = "系统（超时自动认领）"
 
 def normalize_claim(p) -> None:
     """Show a push claimed on timeout whose row the materialising sweep has not rewritten yet
-    as what it is: claimed at its deadline, mode timeout, late (ADR 0008). Needs `is_open`."""
+    as what it is: claimed at its deadline, mode timeout, late (ADR 0014). Needs `is_open`."""
     is_open = getattr(p, "is_open", None)
     if is_open is False and p.state == PushState.PENDING and p.claim_policy == "timeout":
         p.state = PushState.CLAIMED
@@ -617,7 +617,7 @@ class Push(JurisdictionScoped):
     regulator, supervision information, a disposal outcome, a correction answer or a notice.
 
     The claim deadline is carried on the row (start, working-day budget, due date, end moment,
-    provisional flag, policy version; ADR 0008). Responsibility for supervision moves to the
+    provisional flag, policy version; ADR 0014). Responsibility for supervision moves to the
     addressee at `pushed_at` (000 §4): the platform delivers at once.
     """
 
@@ -788,7 +788,7 @@ class PushSnapshot(models.Model):
 
 class PushOpen(models.Model):
     """A push still waiting for its claim (待认领): a narrow row that the claim which closes the
-    push deletes — a manual claim or the timeout sweep, exactly one of them (ADR 0008)."""
+    push deletes — a manual claim or the timeout sweep, exactly one of them (ADR 0014)."""
 
     push = models.OneToOneField(
         Push, primary_key=True, on_delete=models.CASCADE, related_name="open"

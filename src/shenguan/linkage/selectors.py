@@ -180,7 +180,7 @@ def _push_filters(qs, f: dict):
 
 
 # A push is open (待认领) while its PushOpen row exists; a timeout push whose open row the sweep
-# deleted is claimed, even before the follow-up sweep rewrote its row (ADR 0008).
+# deleted is claimed, even before the follow-up sweep rewrote its row (ADR 0014).
 OPEN = Q(open__isnull=False)
 AUTO_PENDING_ROW = Q(state=PushState.PENDING, claim_policy="timeout", open__isnull=True)
 AUTO_CLAIMED = Q(claimed_mode=ClaimedMode.TIMEOUT) | AUTO_PENDING_ROW
@@ -242,7 +242,7 @@ def push_list(*, user, box: str = "all", filters: dict | None = None):
 
     Department users see what their department received or sent (Push.scope_q); oversight
     roles everything in their jurisdictions. Each box of a department reads one composite index
-    that starts with the jurisdiction and the department (ADR 0008); boxes made of several parts
+    that starts with the jurisdiction and the department (ADR 0014); boxes made of several parts
     (all = received ∪ sent; claimed = manual ∪ on push; auto-claimed = rewritten ∪ not yet) are
     merged from the head of each part. The result is sliceable and countable, not filterable."""
     qs = _push_filters(_push_base(user), filters or {})

@@ -324,7 +324,7 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
     for p, data in items:
         data = {**data, "push": {"id": p.pk, "kind": p.kind, "pushed_at": p.pushed_at}}
         # An expression value makes Django insert with VALUES rather than UNNEST arrays, whose
-        # client-side quoting of large JSON documents is slow on psycopg (ADR 0008).
+        # client-side quoting of large JSON documents is slow on psycopg (ADR 0014).
         snaps.append(PushSnapshot(push=p, data=Value(to_jsonable(data), output_field=JSONField())))
     PushSnapshot.objects.bulk_create(snaps)
     PushOpen.objects.bulk_create(
@@ -1138,7 +1138,7 @@ def _claimed_message(p: Push) -> str:
 
 def _take_claim(push_id: int, *, actor, at: dt.datetime, due_at: dt.datetime) -> bool:
     """Close a push for a manual claim: delete its PushOpen row (exactly one claim can) and
-    write the claim on the push row. False when the push was no longer open (ADR 0008)."""
+    write the claim on the push row. False when the push was no longer open (ADR 0014)."""
     deleted, _ = PushOpen.objects.filter(push_id=push_id).delete()
     if not deleted:
         return False

@@ -6,7 +6,7 @@ change (a deadline source of calendar.services).
 Every sweep is idempotent and safe with several workers: rows change by conditional, set-based
 UPDATEs (`… WHERE state = 'pending'`), and what must happen once is guarded by a unique key.
 The auto-claim sweep writes one audit event per jurisdiction and batch listing the push ids, and
-one outbox event per addressee department, kind and batch (ADR 0008).
+one outbox event per addressee department, kind and batch (ADR 0014).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ AUTO_CLAIM_BATCH = 20000
 def _claim_ids(ids: list[int]) -> list[tuple]:
     """Claim these pushes on timeout: delete their PushOpen rows; the rows this statement
     deleted (push id, jurisdiction, addressee, sender, kind). A manual claim racing it deletes
-    the same row first (then this statement skips it) or waits and finds it gone (ADR 0008)."""
+    the same row first (then this statement skips it) or waits and finds it gone (ADR 0014)."""
     table = PushOpen._meta.db_table
     cols = "push_id, jurisdiction_id, addressee_department_id, sender_department_id, kind"
     with connection.cursor() as cur:
@@ -129,7 +129,7 @@ def _report_batch(rows: list[tuple], now: dt.datetime) -> None:
 def push_auto_claim_due(*, now: dt.datetime | None = None, batch: int = AUTO_CLAIM_BATCH) -> dict:
     """Claim every open push whose timeout deadline has ended (超时自动认领, 002 §17): set-based,
     in batches of their own transaction, in deadline order; idempotent. The claim is the delete
-    of the PushOpen row; the push rows are rewritten by `push_claims_materialize` (ADR 0008)."""
+    of the PushOpen row; the push rows are rewritten by `push_claims_materialize` (ADR 0014)."""
     now = now or timezone.now()
     claimed = batches = 0
     last: tuple | None = None
