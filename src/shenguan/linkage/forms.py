@@ -19,7 +19,7 @@ from .models import (
     ReplyOutcome,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _blank(choices) -> list:
