@@ -190,9 +190,11 @@ def affected_deadlines(
 
 
 # Other tables that carry deadlines on their own rows (e.g. linkage pushes, ADR 0014) register a
-# recompute here: func(*, actor, dates: list[date], include_provisional: bool, reason: str) -> int
-# recomputes their open deadlines that the changed dates (and, if asked, the provisional flag) may
-# move, idempotently and in batches of its own transactions, and returns how many changed.
+# recompute here: func(*, actor, dates: list[date], include_provisional: bool, reason: str,
+# started_between: tuple[datetime, datetime] | None = None) -> int recomputes their open deadlines
+# that the changed dates (and, if asked, the provisional flag, and those started within the given
+# moments) may move, idempotently and in batches of its own transactions, and returns how many
+# changed. The calendar's import, day edits and the `calendar.settle` sweep all call every source.
 _DEADLINE_SOURCES: dict[str, Callable[..., int]] = {}
 
 
@@ -561,7 +563,8 @@ def calendar_settle(*, now: dt.datetime | None = None) -> dict:
     """Worker sweep (日历变更补算): catch deadlines a calendar change could not reach in time.
 
     Recomputes (a) open provisional deadlines whose years are all loaded now, and (b) open
-    deadlines created within two minutes after the latest calendar change. Idempotent.
+    deadlines created within two minutes after the latest calendar change, both in
+    `calendar.Deadline` and in every registered deadline source. Idempotent.
     """
     from django.db.models import Max
 
@@ -584,4 +587,15 @@ def calendar_settle(*, now: dt.datetime | None = None) -> dict:
             ).values_list("pk", flat=True)
         )
     changed = deadlines_recompute_batch(actor=None, ids=sorted(ids), reason="calendar_settle")
+    window = None
+    if last_change is not None and now - last_change < dt.timedelta(days=1):
+        window = (last_change, last_change + STALE_WINDOW)
+    for func in list(_DEADLINE_SOURCES.values()):
+        changed += func(
+            actor=None,
+            dates=(),
+            include_provisional=True,
+            reason="calendar_settle",
+            started_between=window,
+        )
     return {"checked": len(ids), "changed": changed}

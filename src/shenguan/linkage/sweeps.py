@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
@@ -382,17 +383,10 @@ def daily_digest_send(*, now: dt.datetime | None = None) -> dict:
 RECOMPUTE_BATCH = 2000
 
 
-def push_deadlines_recompute(*, actor, dates, include_provisional: bool, reason: str) -> int:
-    """Recompute the claim deadlines of pending pushes a calendar change may move (the
-    provisional ones too when asked), in batches; each batch audited as one event."""
-    dates = sorted(set(dates))
-    cond = Q(claim_provisional=True) if include_provisional else Q(pk__in=[])
-    if dates:
-        lo, hi = dates[0], dates[-1]
-        cond |= Q(claim_start_at__lt=workdays.end_of_day(hi), claim_due_date__gte=lo)
-    ids = list(
-        Push.objects.filter(cond, open__isnull=False).order_by("id").values_list("id", flat=True)
-    )
+def _pushes_recompute(*, actor, ids: list[int], reason: str, rebudget=None) -> int:
+    """Recompute the claim deadlines of these pushes where still open, in batches of their own
+    transaction; `rebudget(push)` may give a new (budget, profile version id) to apply first.
+    Each batch is audited as one `deadline.recompute` event per jurisdiction."""
     changed = 0
     for i in range(0, len(ids), RECOMPUTE_BATCH):
         with transaction.atomic():
@@ -406,45 +400,105 @@ def push_deadlines_recompute(*, actor, dates, include_provisional: bool, reason:
             rows = list(Push.objects.filter(pk__in=still_open).order_by("id"))
             moved = []
             for p in rows:
-                due_date, due_at, provisional = deadline_compute(
-                    p.claim_start_at, p.claim_budget_days
-                )
-                if (due_date, provisional) != (p.claim_due_date, p.claim_provisional):
-                    moved.append((p, p.claim_due_date, p.claim_provisional))
-                    p.claim_due_date, p.claim_due_at, p.claim_provisional = (
-                        due_date,
-                        due_at,
-                        provisional,
-                    )
+                budget, version = rebudget(p) if rebudget else (None, None)
+                budget = p.claim_budget_days if budget is None else budget
+                due_date, due_at, provisional = deadline_compute(p.claim_start_at, budget)
+                if (due_date, provisional, budget) == (
+                    p.claim_due_date,
+                    p.claim_provisional,
+                    p.claim_budget_days,
+                ) and version in (None, p.profile_version_id):
+                    continue
+                moved.append((p, p.claim_due_date, p.claim_provisional, p.claim_budget_days))
+                p.claim_due_date, p.claim_due_at = due_date, due_at
+                p.claim_provisional, p.claim_budget_days = provisional, budget
+                if version is not None:
+                    p.profile_version_id = version
             if not moved:
                 continue
             Push.objects.bulk_update(
-                [m[0] for m in moved], ["claim_due_date", "claim_due_at", "claim_provisional"]
+                [m[0] for m in moved],
+                [
+                    "claim_due_date",
+                    "claim_due_at",
+                    "claim_provisional",
+                    "claim_budget_days",
+                    "profile_version_id",
+                ],
             )
-            for p, _d, _v in moved:
+            for p, *_old in moved:
                 PushOpen.objects.filter(push_id=p.pk).update(claim_due_at=p.claim_due_at)
             by_j: dict[int, list] = {}
-            for p, old_date, old_prov in moved:
+            for p, old_date, old_prov, old_budget in moved:
                 by_j.setdefault(p.jurisdiction_id, []).append(
-                    [p.pk, old_date, old_prov, p.claim_due_date, p.claim_provisional]
+                    {
+                        "id": p.pk,
+                        "before": [old_date, old_prov, old_budget],
+                        "after": [p.claim_due_date, p.claim_provisional, p.claim_budget_days],
+                    }
                 )
             for jid, items in sorted(by_j.items()):
                 audit_record(
                     actor=actor,
                     action="deadline.recompute",
-                    obj=("linkage.push", f"{items[0][0]}..{items[-1][0]}"),
+                    obj=("linkage.push", f"{items[0]['id']}..{items[-1]['id']}"),
                     jurisdiction_id=jid,
-                    after={
-                        "reason": reason,
-                        "count": len(items),
-                        "pushes": [
-                            {"id": it[0], "before": [it[1], it[2]], "after": [it[3], it[4]]}
-                            for it in items
-                        ],
-                    },
+                    after={"reason": reason, "count": len(items), "pushes": items},
                 )
             changed += len(moved)
     return changed
+
+
+def push_deadlines_recompute(
+    *, actor, dates, include_provisional: bool, reason: str, started_between=None
+) -> int:
+    """Recompute the claim deadlines of pending pushes a calendar change may move: those
+    spanning the changed dates, the provisional ones when asked, and those started within
+    `started_between` (pushed while another process still had the old calendar)."""
+    dates = sorted(set(dates))
+    cond = Q(claim_provisional=True) if include_provisional else Q(pk__in=[])
+    if dates:
+        lo, hi = dates[0], dates[-1]
+        cond |= Q(claim_start_at__lt=workdays.end_of_day(hi), claim_due_date__gte=lo)
+    if started_between:
+        cond |= Q(claim_start_at__range=started_between)
+    ids = list(
+        Push.objects.filter(cond, open__isnull=False).order_by("id").values_list("id", flat=True)
+    )
+    return _pushes_recompute(actor=actor, ids=ids, reason=reason)
+
+
+def _rebudget_candidates(profile):
+    """The pending pushes of the jurisdictions under a profile that a recompute may re-budget."""
+    return Push.objects.filter(jurisdiction__profile=profile, open__isnull=False).exclude(
+        claim_policy=ClaimMode.ON_PUSH
+    )
+
+
+def push_deadlines_rebudget_preview(*, profile, params) -> tuple[int, int]:
+    """How many pending pushes a policy recompute would consider, and re-budget."""
+    from .services import claim_terms
+
+    candidates = moved = 0
+    rows = _rebudget_candidates(profile).values_list("direction", "claim_budget_days")
+    for (direction, budget), n in Counter(rows).items():
+        candidates += n
+        if claim_terms(params, direction)[1] != budget:
+            moved += n
+    return candidates, moved
+
+
+def push_deadlines_rebudget(*, actor, profile, version, params, reason: str) -> int:
+    """On a policy recompute, give the pending pushes of the profile's jurisdictions the claim
+    window of the version now in force (their claim rule stays the one they were pushed under)."""
+    from .services import claim_terms
+
+    ids = list(_rebudget_candidates(profile).order_by("id").values_list("id", flat=True))
+
+    def rebudget(p: Push) -> tuple[int | None, int | None]:
+        return claim_terms(params, p.direction)[1], version.pk
+
+    return _pushes_recompute(actor=actor, ids=ids, reason=reason, rebudget=rebudget)
 
 
 # --- registration ------------------------------------------------------------------------------
@@ -454,6 +508,7 @@ def register() -> None:
     """Register the sweeps with the worker and the push deadlines with the calendar."""
     from shenguan.calendar.services import register_deadline_source
     from shenguan.outbox.sweeps import register_sweep
+    from shenguan.policy.services import register_policy_source
 
     register_sweep("linkage.push_auto_claim", 60, lambda now: push_auto_claim_due(now=now))
     register_sweep("linkage.push_materialize", 120, lambda now: push_claims_materialize(now=now))
@@ -462,3 +517,4 @@ def register() -> None:
     register_sweep("linkage.licence_expiry", 3600, lambda now: licences_expire_due(now=now))
     register_sweep("linkage.daily_digest", 900, lambda now: daily_digest_send(now=now))
     register_deadline_source("linkage.push", push_deadlines_recompute)
+    register_policy_source("linkage.push", push_deadlines_rebudget, push_deadlines_rebudget_preview)

@@ -152,7 +152,7 @@ def deadline_budget(*, jurisdiction_id: int, purpose: str) -> tuple[int | None, 
 
 def recompute_preview(*, user, profile: PolicyProfile) -> dict:
     """What an administrator's recompute would do: candidates and how many would move."""
-    from .services import purpose_param, recompute_candidates
+    from .services import policy_source_previews, purpose_param, recompute_candidates
 
     _require_reader(user)
     profile = PolicyProfile.objects.select_related("current_version").get(pk=profile.pk)
@@ -167,4 +167,11 @@ def recompute_preview(*, user, profile: PolicyProfile) -> dict:
             continue
         moved += 1
         by_purpose[purpose] = by_purpose.get(purpose, 0) + 1
+    parsed = profile.current_version.parsed()
+    for name, preview in policy_source_previews().items():
+        n, m = preview(profile=profile, params=parsed)
+        candidates += n
+        moved += m
+        if m:
+            by_purpose[name] = m
     return {"candidates": candidates, "rebudgeted": moved, "by_purpose": by_purpose}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.db import transaction
 from pydantic import ValidationError
@@ -48,6 +49,28 @@ def register_deadline_purpose(purpose: str, param: str) -> None:
 def purpose_param(purpose: str) -> str | None:
     """The profile parameter behind a deadline purpose, if registered."""
     return _PURPOSE_PARAMS.get(purpose)
+
+
+# Tables that carry deadlines on their own rows (e.g. linkage pushes, ADR 0014) register how a
+# recompute re-budgets them: recompute(*, actor, profile, version, params, reason) -> int gives
+# their open deadlines in the profile's jurisdictions the budget of `version` (in batches of their
+# own transactions, each change audited) and returns how many changed; preview(*, profile,
+# params) -> (candidates, would change) counts the same without writing.
+_POLICY_SOURCES: dict[str, Callable[..., int]] = {}
+_POLICY_PREVIEWS: dict[str, Callable[..., tuple[int, int]]] = {}
+
+
+def register_policy_source(
+    name: str, recompute: Callable[..., int], preview: Callable[..., tuple[int, int]]
+) -> None:
+    """Register (or replace) a deadline source re-budgeted by `policy_recompute`."""
+    _POLICY_SOURCES[name] = recompute
+    _POLICY_PREVIEWS[name] = preview
+
+
+def policy_source_previews() -> dict[str, Callable[..., tuple[int, int]]]:
+    """The preview function of every registered policy source, by name."""
+    return dict(_POLICY_PREVIEWS)
 
 
 def registered_purposes() -> dict[str, str]:
@@ -270,7 +293,8 @@ def recompute_candidates(profile: PolicyProfile):
 
 
 def policy_recompute(*, actor, profile: PolicyProfile) -> int:
-    """On an administrator's request, re-budget every open deadline under the profile (重算时限).
+    """On an administrator's request, re-budget every open deadline under the profile (重算时限),
+    in `calendar.Deadline` and in every registered policy source (e.g. pending pushes).
 
     Each deadline takes the budget of its purpose in the current version and records that
     version; every change is audited as `deadline.recompute`. Returns how many moved.
@@ -288,9 +312,12 @@ def policy_recompute(*, actor, profile: PolicyProfile) -> int:
         budget = params.get(_PURPOSE_PARAMS.get(d.purpose, ""))
         return (None, None) if budget is None else (budget, version.pk)
 
-    changed = deadlines_recompute_batch(
-        actor=actor, ids=ids, reason=f"policy {profile.code} v{version.number}", rebudget=rebudget
-    )
+    reason = f"policy {profile.code} v{version.number}"
+    changed = deadlines_recompute_batch(actor=actor, ids=ids, reason=reason, rebudget=rebudget)
+    for func in list(_POLICY_SOURCES.values()):
+        changed += func(
+            actor=actor, profile=profile, version=version, params=version.parsed(), reason=reason
+        )
     audit_record(
         actor=actor,
         action="policy.recompute",
