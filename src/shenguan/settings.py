@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shenguan.core.middleware.BodySizeLimitMiddleware",
+    "shenguan.core.middleware.ApiMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shenguan.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

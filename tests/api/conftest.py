@@ -56,6 +56,9 @@ class Api:
     def patch(self, path, body=None, **kw):
         return self._call("patch", path, body, **kw)
 
+    def delete(self, path, **kw):
+        return self._call("delete", path, **kw)
+
 
 @pytest.fixture
 def api_as():

@@ -109,6 +109,15 @@ def test_unknown_route_answers_404_json(world, api_as, path):
     assert_error(r, 404, "no_such_route")
 
 
+def test_a_wrong_method_answers_405_json_with_allow(world, api_as):
+    before = counts()
+    r = api_as(world.users[Role.SYSTEM_ADMIN]).delete("org/departments")
+    assert r["Content-Type"].startswith("application/json")
+    assert_error(r, 405, "method_not_allowed")
+    assert "GET" in r["Allow"] and "POST" in r["Allow"]
+    assert counts() == before
+
+
 def test_another_departments_object_answers_404_json(world, api_as):
     tok, _ = issue_token(world.depts["reg_a"], Role.INSPECTOR)
     r = api_as(world.users[Role.INSPECTOR]).get(f"org/tokens/{tok.pk}")

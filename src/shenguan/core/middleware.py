@@ -1,4 +1,5 @@
-"""Middleware: request ids and the request body size limit."""
+"""Middleware: request ids, the request body size limit, API method errors, domain-error pages and
+the interface language."""
 
 from __future__ import annotations
 
@@ -60,6 +61,30 @@ class BodySizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class ApiMethodNotAllowedMiddleware:
+    """Answer a wrong method on an API route (405) with the API's JSON error body, keeping the
+    Allow header: django-ninja answers it with a plain-text body of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and request.path.startswith("/api/"):
+            allow = response.headers.get("Allow", "")
+            response = JsonResponse(
+                {
+                    "code": "method_not_allowed",
+                    "message": f"该接口不支持 {request.method} 方法（可用：{allow or '无'}）",
+                    "field": None,
+                },
+                status=405,
+            )
+            if allow:
+                response.headers["Allow"] = allow
+        return response
 
 
 class DomainErrorPageMiddleware:
