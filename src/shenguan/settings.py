@@ -199,6 +199,11 @@ SHENGUAN_WORKER_IDLE_SLEEP = float(os.environ.get("SHENGUAN_WORKER_IDLE_SLEEP", 
 # API
 SHENGUAN_IDEMPOTENCY_TTL_HOURS = 24
 SHENGUAN_TOKEN_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SHENGUAN_TOKEN_RATE_LIMIT", 600))
+# Unauthenticated API requests audited per client address and minute; over it, one `auth.flood`
+# event, and bad tokens answer 429 (ADR 0015).
+SHENGUAN_UNAUTHENTICATED_AUDIT_PER_MINUTE = int(
+    os.environ.get("SHENGUAN_UNAUTHENTICATED_AUDIT_PER_MINUTE", 30)
+)
 SHENGUAN_API_PAGE_SIZE = 50
 SHENGUAN_API_MAX_PAGE_SIZE = 500
 

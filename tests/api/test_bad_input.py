@@ -317,16 +317,37 @@ def test_openapi_document_is_valid_and_declares_both_security_schemes(world, api
             assert op.get("security"), (path, method)
 
 
-def test_rate_limit_survives_an_evicted_counter(world, api_as, monkeypatch):
-    from django.core.cache import cache
-
-    _, plain = issue_token(world.depts["reg_a"], Role.INSPECTOR, rate=5)
+def test_rate_limit_is_counted_in_the_database_for_every_process(world, api_as):
+    """The counter is a database row (one per token and minute), not a per-process cache."""
+    tok, plain = issue_token(world.depts["reg_a"], Role.INSPECTOR, rate=5)
     client = api_as(token=plain)
-    assert client.get("core/whoami").status_code == 200
+    for _ in range(2):
+        assert client.get("core/whoami").status_code == 200
+    with connection.cursor() as cur:
+        cur.execute("SELECT count FROM core_ratecounter WHERE scope = %s", [f"token:{tok.pk}"])
+        assert cur.fetchall() == [(2,)]
 
-    def evicted(*args, **kwargs):
-        raise ValueError("key not found")
 
-    monkeypatch.setattr(cache, "add", lambda *a, **k: False)
-    monkeypatch.setattr(cache, "incr", evicted)
-    assert client.get("core/whoami").status_code == 200
+def test_window_roll_clears_the_finished_windows(db):
+    from shenguan.core import ratelimit
+    from shenguan.core.models import RateCounter
+
+    assert ratelimit.hit("t:1", now=120.0) == (1, 60)
+    assert ratelimit.hit("t:1", now=150.0) == (2, 30)
+    assert ratelimit.hit("t:1", now=185.0) == (1, 55)
+    assert list(RateCounter.objects.filter(scope="t:1").values_list("window", "count")) == [(3, 1)]
+
+
+def test_a_flood_of_bad_tokens_is_audited_up_to_the_limit_then_refused(world, api_as, settings):
+    settings.SHENGUAN_UNAUTHENTICATED_AUDIT_PER_MINUTE = 3
+    bad = api_as(token="sg_abcdefgh_" + "x" * 40)
+    statuses = [bad.get("core/whoami").status_code for _ in range(6)]
+    assert statuses == [401, 401, 401, 429, 429, 429]
+    assert AuditEvent.objects.filter(action="auth.token_failed").count() == 3
+    assert AuditEvent.objects.filter(action="auth.flood").count() == 1
+    r = bad.get("core/whoami")
+    assert_error(r, 429, "too_many_failures")
+    assert 1 <= int(r["Retry-After"]) <= 60
+    # requests without credentials are still answered 401, just no longer audited
+    assert api_as().get("core/whoami").status_code == 401
+    assert AuditEvent.objects.filter(action="auth.api_unauthenticated").count() == 0

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from ninja.security import HttpBearer, SessionAuth
 
 from shenguan.core.errors import DomainError, RateLimited
+
+from . import ratelimit
+from .middleware import client_ip
 
 
 class Unauthenticated(DomainError):
@@ -27,17 +27,20 @@ class BearerTokenAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request, token):
-        from shenguan.audit.services import audit_denied
         from shenguan.org.auth import authenticate_token, parse_token
 
         principal = getattr(request, "_token_principal", None) or authenticate_token(token)
         if principal is None:
             parsed = parse_token(token)
-            audit_denied(
-                actor=None,
+            over, left = unauthenticated_attempt(
+                request,
                 action="auth.token_failed",
                 reason="malformed" if parsed is None else "invalid_expired_or_revoked",
             )
+            if over:
+                err = RateLimited("too_many_failures", "无效令牌尝试过于频繁，请稍后再试")
+                err.retry_after = left
+                raise err
             raise Unauthenticated("invalid_token", "接口令牌无效、已过期或已吊销")
         check_rate_limit(principal)
         return principal
@@ -54,20 +57,36 @@ class SessionCsrfAuth(SessionAuth):
 
 
 def check_rate_limit(principal) -> None:
-    """Fixed one-minute window per token; over the limit answers 429 with Retry-After."""
+    """Fixed one-minute window per token, shared by all processes; over the limit answers 429
+    with Retry-After."""
     limit = principal.token.rate_limit_per_minute or settings.SHENGUAN_TOKEN_RATE_LIMIT_PER_MINUTE
-    window = int(time.time() // 60)
-    key = f"ratelimit:token:{principal.pk}:{window}"
-    count = 1
-    if not cache.add(key, 1, timeout=70):
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr (a small cache): start again
-            cache.add(key, 1, timeout=70)
+    count, left = ratelimit.hit(f"token:{principal.pk}")
     if count > limit:
         err = RateLimited("rate_limited", f"请求过于频繁：每分钟不得超过 {limit} 次")
-        err.retry_after = 60 - int(time.time() % 60)
+        err.retry_after = left
         raise err
+
+
+def unauthenticated_attempt(request, *, action: str, reason: str) -> tuple[bool, int]:
+    """Count an unauthenticated API request of a client address and audit it, up to
+    SHENGUAN_UNAUTHENTICATED_AUDIT_PER_MINUTE a minute; the first one over is audited once as
+    `auth.flood`, later ones are not (a flood must not fill the chain). (over the limit, seconds
+    left in the window)."""
+    from shenguan.audit.services import audit_denied
+
+    limit = settings.SHENGUAN_UNAUTHENTICATED_AUDIT_PER_MINUTE
+    ip = client_ip(request)
+    count, left = ratelimit.hit(f"unauthenticated:{ip}")
+    if count <= limit:
+        audit_denied(actor=None, action=action, obj=("api.path", request.path[:64]), reason=reason)
+    elif count == limit + 1:
+        audit_denied(
+            actor=None,
+            action="auth.flood",
+            obj=("client", ip[:64]),
+            reason=f"over {limit} unauthenticated API requests in a minute; not audited further",
+        )
+    return count > limit, left
 
 
 api_auth = [BearerTokenAuth(), SessionCsrfAuth()]

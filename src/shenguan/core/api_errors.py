@@ -169,14 +169,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):
-        from shenguan.audit.services import audit_denied
+        from .api_auth import unauthenticated_attempt
 
-        audit_denied(
-            actor=None,
-            action="auth.api_unauthenticated",
-            obj=("api.path", request.path[:64]),
-            reason="no_credentials",
-        )
+        unauthenticated_attempt(request, action="auth.api_unauthenticated", reason="no_credentials")
         return api.create_response(
             request,
             {"code": "unauthenticated", "message": "未登录或认证失败", "field": None},

@@ -73,3 +73,20 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} {self.key}"
+
+
+class RateCounter(models.Model):
+    """Requests counted in one fixed window for one subject (a token, a client address), shared
+    by every process through the database (限流计数)."""
+
+    scope = models.CharField(max_length=120)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "window"], name="uniq_rate_counter_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}@{self.window}: {self.count}"
