@@ -11,6 +11,7 @@ from stdnum.cn import ric
 
 from shenguan.core.masking import (
     can_unmask,
+    mask_document,
     mask_id_number,
     mask_name,
     mask_phone,
@@ -111,3 +112,19 @@ def test_unmask_needs_the_right_and_is_audited(world):
     assert ev is not None and ev.actor_id == clerk.pk
     assert ev.after == {"field": "applicant.id_number"}
     assert number not in str(ev.after)  # the audit trail does not copy the personal data
+
+
+def test_mask_document_masks_by_key_at_any_depth_and_leaves_the_rest():
+    doc = {
+        "applicant_id_number": "110105199001010123",
+        "items": [{"contact_phone": "13800138000", "id": 7}, "13800138000"],
+        "deep": {"legal": {"mobile": 13800138000, "ok": True}},
+        "phone_verified": True,
+    }
+    assert mask_document(doc) == {
+        "applicant_id_number": "110105********0123",
+        "items": [{"contact_phone": "138****8000", "id": 7}, "13800138000"],
+        "deep": {"legal": {"mobile": "138****8000", "ok": True}},
+        "phone_verified": True,
+    }
+    assert doc["applicant_id_number"] == "110105199001010123"  # a copy, not in place

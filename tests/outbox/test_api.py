@@ -181,6 +181,32 @@ def test_deliveries_filters_detail_and_replay(
     assert OutboxDelivery.objects.get(pk=dead["id"]).status == DeliveryStatus.PENDING
 
 
+def test_delivery_detail_masks_personal_data_in_api_and_page(world, api, admin):
+    """The payload and target are shown with ID and phone numbers masked (the receiving
+    system got them in full)."""
+    ric_no, phone = "371502199801010019", "13806351234"
+    with transaction.atomic():
+        ev = services.outbox_emit(
+            event_type="push.created",
+            jurisdiction_id=world.city.pk,
+            payload={"snapshot": {"applicant": {"id_number": ric_no, "name": "张三"}}},
+            extra=[("sms", {"phone": phone, "text": "请认领"})],
+        )
+    d = OutboxDelivery.objects.get(event=ev, channel="sms")
+    detail = api.get(f"deliveries/{d.pk}").json()
+    assert detail["payload"]["snapshot"]["applicant"] == {
+        "id_number": "371502********0019",
+        "name": "张三",
+    }
+    assert detail["target"]["phone"] == "138****1234"
+    c = Client()
+    c.force_login(admin)
+    page = c.get(f"/outbox/deliveries/{d.pk}/").content.decode()
+    assert "371502********0019" in page and "138****1234" in page
+    assert ric_no not in page and phone not in page
+    assert ev.payload["snapshot"]["applicant"]["id_number"] == ric_no  # stored in full
+
+
 def test_notifications_are_the_callers_own(world):
     me, other = world.users["regulator_liaison"], world.county_users["inspector"]
     with transaction.atomic():

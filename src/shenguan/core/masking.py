@@ -41,6 +41,33 @@ def mask_name(value: str | None) -> str:
 MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "name": mask_name}
 
 
+def _personal_kind(key: str) -> str | None:
+    """The kind of personal data a document key holds, by its name (None: not personal)."""
+    k = key.lower()
+    if "id_number" in k or k in {"idcard", "id_card", "sfzh"}:
+        return "id_number"
+    if "phone" in k or "mobile" in k:
+        return "phone"
+    return None
+
+
+def mask_document(value):
+    """A copy of a JSON document (an event payload, a snapshot) with ID numbers and phone
+    numbers masked wherever they appear, at any depth, by the name of their key."""
+    if isinstance(value, dict):
+        out = {}
+        for key, v in value.items():
+            kind = _personal_kind(str(key))
+            if kind and isinstance(v, str | int) and not isinstance(v, bool):
+                out[key] = masked(str(v), kind)
+            else:
+                out[key] = mask_document(v)
+        return out
+    if isinstance(value, list):
+        return [mask_document(v) for v in value]
+    return value
+
+
 def can_unmask(actor) -> bool:
     """Whether the actor holds the right to see personal data in full (Perm.UNMASK)."""
     from shenguan.org.roles import Perm

@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from shenguan.core.masking import mask_document
+
 from .models import Channel, DeliveryStatus
 
 # --- webhook endpoints -------------------------------------------------------------------------
@@ -137,7 +139,8 @@ class AttemptOut(Schema):
 
 
 class DeliveryDetail(DeliveryOut):
-    """A delivery with its event content, target and every attempt."""
+    """A delivery with its event content and target (ID and phone numbers masked: the
+    receiving system gets them in full) and every attempt."""
 
     payload: dict
     target: dict
@@ -145,7 +148,11 @@ class DeliveryDetail(DeliveryOut):
 
     @staticmethod
     def resolve_payload(obj) -> dict:
-        return obj.event.payload
+        return mask_document(obj.event.payload)
+
+    @staticmethod
+    def resolve_target(obj) -> dict:
+        return mask_document(obj.target)
 
     @staticmethod
     def resolve_tries(obj) -> list:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shenguan.core.errors import DomainError, PermissionDenied
+from shenguan.core.masking import mask_document
 from shenguan.org import selectors as org_selectors
 from shenguan.org.roles import Perm
 
@@ -243,6 +244,8 @@ def delivery_detail(request, pk: int):
         "outbox/delivery_detail.html",
         {
             "d": d,
+            "payload": mask_document(d.event.payload),
+            "target": mask_document(d.target),
             "attempts": list(d.tries.all()),
             "replayable": d.status in REPLAYABLE,
         },
