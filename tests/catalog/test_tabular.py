@@ -175,3 +175,75 @@ def test_large_csv_streams_across_the_sample_boundary(encoding):
     assert len(data) > 1 << 16
     got = [r.cells for r in iter_csv(io.BytesIO(data))]
     assert got == rows
+
+
+def _with_sheet(sheet_xml: str) -> bytes:
+    """A workbook whose first sheet part is replaced by `sheet_xml`."""
+    wb = Workbook()
+    wb.active.append(["x"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = sheet_xml.encode()
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+_ODD_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<x:worksheet xmlns:x="{_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+    '2006/relationships"><x:sheetPr/><x:sheetData>\r\n'
+    "<x:row r='1' spans=\"1:4\"><x:c t='inlineStr' r='A1'><x:is><x:r><x:t xml:space=\"preserve\""
+    '>富 </x:t></x:r><x:r><x:t>文本</x:t></x:r><x:rPh sb="0" eb="1"><x:t>ふ</x:t></x:rPh></x:is>'
+    '</x:c><x:c r="B1" t="str"><x:f>A1&amp;"x"</x:f><x:v>a &amp; b &lt;c&gt; &#20013;&#x6587;'
+    '</x:v></x:c><x:c r="D1" ><x:v>3.5</x:v></x:c></x:row>\n'
+    '<x:row r="3"><x:c r="A3"/><x:c r="B3" t="b"><x:v>1</x:v></x:c>'
+    '<x:c r="C3" t="inlineStr"><x:is><x:t>第一行\r\n第二行</x:t></x:is></x:c></x:row>'
+    '<x:row r="4"/>'
+    '<x:row r="5"><x:c r="A5" t="inlineStr"><x:is><x:t>合并</x:t></x:is></x:c></x:row>'
+    '<x:row r="6"><x:c r="C6"><x:v>7</x:v></x:c></x:row>'
+    "</x:sheetData>"
+    '<x:mergeCells count="1"><x:mergeCell ref="A5:B6"/></x:mergeCells></x:worksheet>'
+)
+
+
+def test_text_reader_takes_prefixes_quotes_formulas_references_and_rich_text():
+    from shenguan.catalog.tabular import _scan_sheet
+
+    data = _with_sheet(_ODD_SHEET)
+    assert _scan_sheet(zipfile.ZipFile(io.BytesIO(data)), "xl/worksheets/sheet1.xml")[1] == "x"
+    fast, ref = _both(data)
+    assert fast == ref
+    assert fast[0][1] == ("富 文本", "a & b <c> 中文", "", "3.5")
+    assert fast[1][1] == ("", "是", "第一行\n第二行")
+    assert fast[2][1][:2] == ("合并", "合并") and fast[3][1] == ("合并", "合并", "7")
+
+
+def test_a_part_with_a_comment_goes_to_the_xml_parser():
+    from shenguan.catalog.tabular import _scan_sheet
+
+    odd = _ODD_SHEET.replace('<x:row r="3">', '<!-- </x:row> --><x:row r="3">')
+    data = _with_sheet(odd)
+    assert _scan_sheet(zipfile.ZipFile(io.BytesIO(data)), "xl/worksheets/sheet1.xml")[1] is None
+    fast, ref = _both(data)
+    assert fast == ref == _both(_with_sheet(_ODD_SHEET))[0]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        ('<x:c r="D1" ><x:v>3.5</x:v></x:c>', '<x:c r="D1" ><x:v>3.5</x:v>'),  # cell not closed
+        ('</x:row><x:row r="4"/>', '<x:row r="4"/>'),  # row not closed
+        ("&amp; b", "&nbsp; b"),  # not an XML entity
+    ],
+)
+def test_a_malformed_sheet_is_refused_not_cut_short(broken):
+    data = _with_sheet(_ODD_SHEET.replace(*broken))
+    with pytest.raises(BadRequest) as exc:
+        list(iter_xlsx(io.BytesIO(data)))
+    assert exc.value.code == "bad_xlsx"
