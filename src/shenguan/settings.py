@@ -187,6 +187,20 @@ SHENGUAN_WEBHOOK_BACKOFF_FACTOR = float(os.environ.get("SHENGUAN_WEBHOOK_BACKOFF
 SHENGUAN_WEBHOOK_BACKOFF_CAP = float(os.environ.get("SHENGUAN_WEBHOOK_BACKOFF_CAP", 36000))
 SHENGUAN_WEBHOOK_RETRY_AFTER_MAX = float(os.environ.get("SHENGUAN_WEBHOOK_RETRY_AFTER_MAX", 86400))
 SHENGUAN_WEBHOOK_TIMEOUT = float(os.environ.get("SHENGUAN_WEBHOOK_TIMEOUT", 15))
+# Where webhooks may go (ADR 0005): if the allow-list is set (comma-separated CIDRs, e.g. the
+# government intranet's ranges), only there; never to the deny-list (cloud metadata, link-local,
+# "this network", multicast) unless an administrator empties it.
+SHENGUAN_WEBHOOK_ALLOWED_NETWORKS = [
+    n for n in os.environ.get("SHENGUAN_WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+SHENGUAN_WEBHOOK_DENIED_NETWORKS = [
+    n
+    for n in os.environ.get(
+        "SHENGUAN_WEBHOOK_DENIED_NETWORKS",
+        "169.254.0.0/16,fe80::/10,0.0.0.0/8,224.0.0.0/4,ff00::/8,100.100.100.200/32",
+    ).split(",")
+    if n.strip()
+]
 SHENGUAN_WEBHOOK_SECRET_OVERLAP_HOURS = 24  # a rotated-out secret still signs for this long
 SHENGUAN_SMS_GATEWAY = os.environ.get(
     "SHENGUAN_SMS_GATEWAY", "shenguan.outbox.channels.LoggingSmsGateway"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shenguan.audit.models import AuditEvent
+from shenguan.core.errors import ValidationFailed
 from shenguan.outbox import channels, delivery, services
 from shenguan.outbox.models import (
     DeliveryAttempt,
@@ -21,6 +22,7 @@ from shenguan.outbox.models import (
     Notification,
     OutboxDelivery,
     OutboxEvent,
+    WebhookEndpoint,
 )
 
 pytestmark = pytest.mark.django_db
@@ -441,3 +443,42 @@ def test_worker_command_options(world, receiver, endpoint_factory, quick_retries
     assert len(receiver.calls_for()) == 3
     with pytest.raises(CommandError):
         call_command("worker", "--once", "--max-seconds", "0")
+
+
+# --- network policy ------------------------------------------------------------------------
+
+
+def test_network_policy_refuses_metadata_and_honours_an_allow_list(settings):
+    from shenguan.outbox.network import refused_address
+
+    assert refused_address("http://169.254.169.254/latest/meta-data") == "169.254.169.254"
+    assert refused_address("http://[fe80::1]:8080/x") == "fe80::1"
+    assert refused_address("http://127.0.0.1:9000/hook") is None
+    settings.SHENGUAN_WEBHOOK_ALLOWED_NETWORKS = ["10.0.0.0/8"]
+    assert refused_address("http://10.20.30.40/hook") is None
+    assert refused_address("http://127.0.0.1:9000/hook") == "127.0.0.1"
+
+
+def test_an_endpoint_to_a_refused_address_is_not_saved(world, admin):
+    before = WebhookEndpoint.objects.count()
+    with pytest.raises(ValidationFailed) as err:
+        services.webhook_endpoint_create(
+            actor=admin,
+            department=world.depts["reg_a"],
+            url="http://169.254.169.254/latest/meta-data",
+            event_types=["*"],
+        )
+    assert err.value.field == "url" and "169.254.169.254" in err.value.message
+    assert WebhookEndpoint.objects.count() == before
+
+
+def test_a_delivery_to_a_refused_address_is_cancelled_unsent(
+    world, receiver, endpoint_factory, quick_retries, settings
+):
+    ep = endpoint_factory("/hook")
+    settings.SHENGUAN_WEBHOOK_ALLOWED_NETWORKS = ["10.0.0.0/8"]  # the receiver is on 127.0.0.1
+    ev = emit(world)
+    drain()
+    d = OutboxDelivery.objects.get(event=ev, endpoint=ep)
+    assert d.status == DeliveryStatus.CANCELLED
+    assert "127.0.0.1" in d.last_error and receiver.calls_for("/hook") == []

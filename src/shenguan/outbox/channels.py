@@ -28,6 +28,7 @@ from shenguan.core.masking import mask_phone
 
 from . import signing
 from .models import Channel, Notification, OutboxDelivery, OutboxEvent, WebhookEndpoint
+from .network import refused_address
 
 log = logging.getLogger("shenguan.outbox")
 
@@ -139,6 +140,12 @@ def deliver_webhook(delivery: OutboxDelivery) -> Outcome:
         return Outcome(ok=False, cancel=True, error="投递没有对应的 Webhook 订阅")
     if not endpoint.active:
         return Outcome(ok=False, cancel=True, error="Webhook 订阅已停用")
+    try:
+        refused = refused_address(endpoint.url)
+    except OSError as exc:
+        return Outcome(ok=False, error=f"域名解析失败（{exc}）"[:500])
+    if refused:
+        return Outcome(ok=False, cancel=True, error=f"目标地址 {refused} 不在允许投递的网段内")
     body, hdrs = webhook_request(endpoint, delivery.event)
     timeout = float(settings.SHENGUAN_WEBHOOK_TIMEOUT)
     deadline = time.monotonic() + timeout

@@ -28,6 +28,7 @@ from .models import (
     OutboxEvent,
     WebhookEndpoint,
 )
+from .network import refused_address
 from .signing import secret_generate
 
 
@@ -229,7 +230,8 @@ def _endpoint_snapshot(ep: WebhookEndpoint) -> dict:
 
 
 def clean_webhook_url(url) -> str:
-    """A webhook URL: http(s), a host, no credentials, at most 500 characters."""
+    """A webhook URL: http(s), a host, no credentials, at most 500 characters, and not resolving
+    to an address the network policy refuses."""
     url = (url or "").strip() if isinstance(url, str) else ""
     if not url:
         raise ValidationFailed("url_required", "地址不能为空", "url")
@@ -251,6 +253,14 @@ def clean_webhook_url(url) -> str:
         raise ValidationFailed("bad_url", "地址格式无效", "url") from exc
     if parts.fragment:
         raise ValidationFailed("bad_url", "地址不得包含“#”片段", "url")
+    try:
+        refused = refused_address(url)
+    except OSError:  # not resolvable from here (yet): checked again at every delivery
+        refused = None
+    if refused:
+        raise ValidationFailed(
+            "address_not_allowed", f"地址解析到 {refused}，不在允许投递的网段内", "url"
+        )
     return url
 
 
