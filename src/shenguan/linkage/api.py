@@ -32,26 +32,26 @@ from .schemas import (
     FeedbackFilters,
     FeedbackIn,
     FeedbackOut,
-    ImportErrorOut,
-    ImportOut,
     LicenceDetail,
     LicenceFilters,
     LicenceOut,
+    LicenceVerifyOut,
+    LinkageNoticeFilters,
+    LinkageNoticeIn,
+    LinkageNoticeOut,
     MaterialOut,
-    NoticeFilters,
-    NoticeIn,
-    NoticeOut,
     PushDetail,
     PushFilters,
     PushOut,
     RecordFilters,
+    RecordImportErrorOut,
+    RecordImportOut,
     RecordIn,
     RecordOut,
     ReplyIn,
     RouteIn,
     SummaryOut,
     TransitionIn,
-    VerifyOut,
 )
 
 router = Router(tags=["linkage"])
@@ -241,7 +241,7 @@ def material_upload(
 
 @router.post(
     "/records/import",
-    response={201: ImportOut, **error_responses(400, 403, 409), 422: ImportErrorOut},
+    response={201: RecordImportOut, **error_responses(400, 403, 409), 422: RecordImportErrorOut},
     summary="批量导入办件（xlsx/csv，整批校验）",
 )
 def record_import(
@@ -294,7 +294,7 @@ def licence_transition(request, licence_id: int, payload: TransitionIn):
 
 @router.get(
     "/verify",
-    response={200: list[VerifyOut], **error_responses()},
+    response={200: list[LicenceVerifyOut], **error_responses()},
     auth=None,
     summary="许可证照公开核验（无需认证）",
 )
@@ -393,14 +393,14 @@ def feedback_reply(request, feedback_id: int, payload: ReplyIn):
 # --- notices -----------------------------------------------------------------------------------
 
 
-@router.get("/notices", response={200: Page[NoticeOut], **READ}, summary="通知函告列表")
-def notice_list(request, filters: Query[NoticeFilters], page: Query[PageParams]):
+@router.get("/notices", response={200: Page[LinkageNoticeOut], **READ}, summary="通知函告列表")
+def notice_list(request, filters: Query[LinkageNoticeFilters], page: Query[PageParams]):
     """Notices the caller's department sent or received."""
     return paginate(sel.notice_list(user=request.auth, filters=filters.dict()), page)
 
 
-@router.post("/notices", response={201: NoticeOut, **WRITE}, summary="发送通知函告")
-def notice_create(request, payload: NoticeIn):
+@router.post("/notices", response={201: LinkageNoticeOut, **WRITE}, summary="发送通知函告")
+def notice_create(request, payload: LinkageNoticeIn):
     """Send a notice to departments of the jurisdiction; each gets a claimable push."""
     n = svc.notice_create(
         actor=request.auth,
@@ -415,7 +415,9 @@ def notice_create(request, payload: NoticeIn):
     return Status(201, n)
 
 
-@router.get("/notices/{int:notice_id}", response={200: NoticeOut, **DETAIL}, summary="通知函告详情")
+@router.get(
+    "/notices/{int:notice_id}", response={200: LinkageNoticeOut, **DETAIL}, summary="通知函告详情"
+)
 def notice_detail(request, notice_id: int):
     """One notice."""
     return sel.notice_get(user=request.auth, pk=notice_id)

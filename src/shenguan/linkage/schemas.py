@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -27,6 +27,9 @@ from .models import (
     RecordState,
     ReplyOutcome,
 )
+
+# A key given by a caller: positive and within a bigint (SQLite cannot bind a larger integer).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def _unmasked(context) -> bool:
@@ -52,7 +55,7 @@ def masked_snapshot(data: dict, full: bool) -> dict:
 class RecordIn(Schema):
     """An approval record (登记办件) — from a window or the province's approval system."""
 
-    item_id: int | None = Field(None, description="审批事项ID；与 item_code 二选一")
+    item_id: Id | None = Field(None, description="审批事项ID；与 item_code 二选一")
     item_code: str | None = Field(None, max_length=64, description="审批事项编码")
     case_number: str = Field(max_length=100, description="办件编号（本行政区划内唯一）")
     applicant_kind: str = Field(max_length=20, description="person 自然人 / legal 法人或其他组织")
@@ -128,7 +131,7 @@ class RecordFilters(Schema):
     state: RecordState | None = None
     case_number: str | None = Field(None, max_length=64, description="办件编号前缀")
     applicant: str | None = Field(None, max_length=100, description="申请人包含")
-    item_id: int | None = None
+    item_id: Id | None = None
     supervision_gap: bool | None = None
     decided_from: dt.date | None = None
     decided_to: dt.date | None = None
@@ -145,8 +148,8 @@ class CompletedOut(Schema):
 class RouteIn(Schema):
     """A manual routing of a supervision-gap record (人工指定监管部门)."""
 
-    regulator_id: int
-    division_id: int | None = None
+    regulator_id: Id
+    division_id: Id | None = None
     note: str = Field(max_length=500)
 
 
@@ -164,7 +167,7 @@ class MaterialOut(Schema):
     uploaded_at: dt.datetime
 
 
-class ProblemOut(Schema):
+class RecordImportProblemOut(Schema):
     """One problem of an import: row, column, code, message."""
 
     row: int
@@ -173,7 +176,7 @@ class ProblemOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class RecordImportOut(Schema):
     """What an import wrote."""
 
     rows: int
@@ -184,13 +187,13 @@ class ImportOut(Schema):
     record_ids: list[int]
 
 
-class ImportErrorOut(Schema):
+class RecordImportErrorOut(Schema):
     """A refused import: every problem with its row and column; nothing was written."""
 
     code: str
     message: str
     field: str | None = None
-    problems: list[ProblemOut]
+    problems: list[RecordImportProblemOut] = Field(default_factory=list)
 
 
 # --- licences ----------------------------------------------------------------------------------
@@ -251,7 +254,7 @@ class LicenceFilters(Schema):
     state: LicenceState | None = None
     number: str | None = Field(None, max_length=100)
     holder: str | None = Field(None, max_length=100)
-    item_id: int | None = None
+    item_id: Id | None = None
 
 
 class TransitionIn(Schema):
@@ -263,7 +266,7 @@ class TransitionIn(Schema):
     reason: str = Field(max_length=500)
 
 
-class VerifyOut(Schema):
+class LicenceVerifyOut(Schema):
     """The public answer about a licence: item, masked holder, state, validity."""
 
     number: str
@@ -360,7 +363,7 @@ class PushFilters(Schema):
     )
     kind: PushKind | None = None
     direction: PushDirection | None = None
-    item_id: int | None = None
+    item_id: Id | None = None
     case_number: str | None = Field(None, max_length=64, description="办件编号（精确匹配）")
     applicant: str | None = Field(None, max_length=100, description="申请人包含")
     subject_from: dt.date | None = Field(None, description="办结/决定日期起")
@@ -372,7 +375,7 @@ class PushFilters(Schema):
     claimant: str | None = Field(None, max_length=50, description="认领人包含")
     claimed_from: dt.date | None = None
     claimed_to: dt.date | None = None
-    department_id: int | None = Field(None, description="对方部门（推送或接收）")
+    department_id: Id | None = Field(None, description="对方部门（推送或接收）")
     overdue: bool | None = Field(None, description="仅逾期未认领")
     late: bool | None = Field(None, description="逾期认领")
     provisional: bool | None = Field(None, description="截止日期暂定")
@@ -381,7 +384,7 @@ class PushFilters(Schema):
 class BulkClaimIn(Schema):
     """Pushes to claim at once (批量认领)."""
 
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class SkippedOut(Schema):
@@ -426,8 +429,8 @@ class FeedbackIn(Schema):
     effective_on: dt.date | None = Field(None, description="生效日期（处罚）")
     abnormal: bool | None = Field(None, description="检查结果是否异常（监督检查、抽查必填）")
     document_number: str = Field("", max_length=100)
-    record_id: int | None = None
-    licence_id: int | None = None
+    record_id: Id | None = None
+    licence_id: Id | None = None
 
 
 class FeedbackOut(Schema):
@@ -469,8 +472,8 @@ class FeedbackFilters(Schema):
 
     kind: FeedbackKind | None = None
     state: FeedbackState | None = None
-    record_id: int | None = None
-    licence_id: int | None = None
+    record_id: Id | None = None
+    licence_id: Id | None = None
     late: bool | None = None
     open_disposal: bool | None = None
     open_reply: bool | None = None
@@ -505,7 +508,7 @@ class ReplyIn(Schema):
     text: str = Field(max_length=5000)
 
 
-class NoticeIn(Schema):
+class LinkageNoticeIn(Schema):
     """A notice to other departments (通知函告)."""
 
     kind: Literal["document_copy", "policy_consultation", "law_policy_change"]
@@ -514,10 +517,10 @@ class NoticeIn(Schema):
     published_on: dt.date
     effective_on: dt.date | None = None
     document_number: str = Field("", max_length=100)
-    addressee_ids: list[int] = Field(min_length=1, max_length=200)
+    addressee_ids: list[Id] = Field(min_length=1, max_length=200)
 
 
-class NoticeOut(Schema):
+class LinkageNoticeOut(Schema):
     """A notice."""
 
     id: int
@@ -533,7 +536,7 @@ class NoticeOut(Schema):
     created_at: dt.datetime
 
 
-class NoticeFilters(Schema):
+class LinkageNoticeFilters(Schema):
     """Filters of the notice list."""
 
     kind: NoticeKind | None = None
