@@ -259,3 +259,37 @@ def test_alias_table_matches_other_department_names(yiyang):
 def test_no_header_at_all(yiyang):
     problems = _problems(yiyang, _xlsx([["a", "b"], ["c", "d"]]))
     assert [p.code for p in problems] == ["header_not_found"]
+
+
+@pytest.mark.parametrize("batch", [2, 1000])
+def test_repeated_rows_are_found_within_and_across_batches(yiyang, monkeypatch, batch):
+    monkeypatch.setattr(importers._Scratch, "BATCH", batch)
+    rows = [list(HEADER)] + [list(ROWS[i]) for i in (0, 1, 0, 2, 3, 1, 1)]
+    rows[4][2] = "  " + rows[4][2]  # the same item with a stray space is the same item
+    report = _import(yiyang, _xlsx(rows), dry_run=True)
+    assert report.records == 4
+    assert [(p.row, p.code) for p in report.problems] == [
+        (4, "duplicate_row"),
+        (7, "duplicate_row"),
+        (8, "duplicate_row"),
+    ]
+    assert all(p.message.startswith(f"第{p.row}行“审批事项”") for p in report.problems)
+    assert "与第2行重复" in report.problems[0].message
+    assert (
+        "与第3行重复" in report.problems[1].message and "与第3行重复" in report.problems[2].message
+    )
+    _problems(yiyang, _xlsx(rows))  # and nothing is written
+
+
+@pytest.mark.parametrize("batch", [2, 1000])
+def test_entries_already_listed_are_refused_across_batches(yiyang, monkeypatch, batch):
+    _import(yiyang, _xlsx([list(HEADER)] + [list(r) for r in ROWS[:3]]))
+    monkeypatch.setattr(importers._Scratch, "BATCH", batch)
+    rows = [list(HEADER)] + [list(ROWS[i]) for i in (3, 1, 4, 1, 5, 0)]
+    report = _import(yiyang, _xlsx(rows), dry_run=True)
+    assert [(p.row, p.code) for p in report.problems] == [
+        (3, "duplicate_entry"),
+        (5, "duplicate_row"),
+        (7, "duplicate_entry"),
+    ]
+    assert report.records == 3

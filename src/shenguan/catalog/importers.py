@@ -85,6 +85,11 @@ def _key_str(value: str) -> str:
     return normalize_text(value).replace(" ", "")
 
 
+def _blank(text: str) -> bool:
+    """Whether a cell holds nothing but whitespace (what `key` would make empty)."""
+    return not text or text.isspace()
+
+
 def clean_name_text(value) -> str:
     """A name as given, whitespace collapsed (full-width punctuation of Chinese text is kept)."""
     return " ".join(str(value or "").replace("\u3000", " ").split())
@@ -230,15 +235,34 @@ class _Sheet:
         self.mapping: dict[int, str] | None = None  # column index -> key
         self.titles: dict[str, str] = {}  # key -> title as written in the file
         self.last_was_header = False
+        # the first characters titles can start with, and a memo of cells' first characters
+        self._initials = {a[0] for a in self.aliases if a}
+        self._may_be_title: dict[str, bool] = {}
 
     def _hits(self, cells) -> dict[int, str]:
         out = {}
+        memo = self._may_be_title
         for i, c in enumerate(cells):
-            # titles are short: long cells (names, duties) cannot be one
-            k = self.aliases.get(_header_key(c)) if c and len(c) <= 30 else None
-            if k is not None:
-                out[i] = k
+            # titles are short: long cells (names, duties) cannot be one; nor can a cell whose
+            # first character starts no title (most data cells, checked without normalising)
+            if not c or len(c) > 30:
+                continue
+            may = memo.get(c[0])
+            if may is None:
+                may = self._may_start_title(c[0])
+                if len(memo) < 10_000:
+                    memo[c[0]] = may
+            if may:
+                k = self.aliases.get(_header_key(c))
+                if k is not None:
+                    out[i] = k
         return out
+
+    def _may_start_title(self, ch: str) -> bool:
+        """Whether a cell starting with `ch` may normalise to a title (spaces, marks such as
+        '*' and '(必填)' and full-width forms are dropped or folded by `_header_key`)."""
+        folded = _header_key(ch)
+        return not folded or folded[0] in self._initials or ch in "(（*＊"
 
     def problem(self, row: int, column_key: str | None, code: str, message: str) -> None:
         col = self.titles.get(column_key or "", "") or (
@@ -251,7 +275,7 @@ class _Sheet:
         """(row, {key: text}, keys filled from a merged range) for every data row."""
         for row in self.rows:
             cells = row.cells
-            if not any(str(c).strip() for c in cells):
+            if all(_blank(c) for c in cells):
                 continue
             hits = self._hits(cells)
             distinct = set(hits.values())
@@ -322,9 +346,10 @@ class _Sheet:
     @staticmethod
     def _is_note(values: dict[str, str], cells) -> bool:
         """A trailing remark row such as '注：…' or '备注：…' in the first cell only."""
-        filled = [str(c).strip() for c in cells if str(c).strip()]
+        filled = [c for c in cells if not _blank(c)]
         return (
-            len(filled) == 1 and re.match(r"^(注|备注|说明|填表说明)[:：]", filled[0]) is not None
+            len(filled) == 1
+            and re.match(r"^(注|备注|说明|填表说明)[:：]", filled[0].strip()) is not None
         )
 
 
@@ -457,7 +482,10 @@ class _Scratch:
     """The working state of one linkage import in a temporary SQLite file (not in memory):
     the catalogue's items and supervision items by key, the items and codes the file adds,
     the signatures seen (duplicates) and the validated records (the spool of pass 2). Memory
-    stays flat whatever the size of the file; SQLite's page cache is capped at 2 MB."""
+    stays flat whatever the size of the file; SQLite's page cache is capped at 2 MB, and the
+    rows waiting to be written or checked are flushed every `BATCH`."""
+
+    BATCH = 1000
 
     def __init__(self) -> None:
         self.dir = tempfile.mkdtemp(prefix="sg-import-")
@@ -486,6 +514,11 @@ class _Scratch:
         )
         self.records = 0
         self._sups: dict[str, tuple] = {}
+        # which lookup tables hold anything (an empty catalogue needs no lookups)
+        self.has_item_keys = self.has_item_codes = self.has_existing = False
+        self._records: list[tuple[int, bytes]] = []
+        self._items: list[tuple] = []
+        self._sigs: list[tuple[bytes, int, bool]] = []
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -495,13 +528,30 @@ class _Scratch:
     def one(self, sql: str, args=()):
         return self.db.execute(sql, args).fetchone()
 
+    def item_by_code(self, code: str):
+        """(id,) of the catalogue's item with this code, or None."""
+        if not self.has_item_codes:
+            return None
+        return self.one("SELECT id FROM item_code WHERE code = ?", (code,))
+
+    def item_by_key(self, k: str):
+        """(id, how many items share the name) of the catalogue's item by name key, or None."""
+        if not self.has_item_keys:
+            return None
+        return self.one("SELECT id, n FROM item_key WHERE key = ?", (k,))
+
+    def is_new_item(self, k: str) -> bool:
+        """Whether an earlier row of the file adds an item with this name key."""
+        self._flush_writes()
+        return self.one("SELECT 1 FROM new_item WHERE key = ?", (k,)) is not None
+
     def sup(self, code: str):
         """(name_key, regulator, first row) of a known supervision code, or None."""
         hit = self._sups.get(code)
         if hit is None:
             hit = self.one("SELECT name_key, reg, first_row FROM sup WHERE code = ?", (code,))
             if hit is not None:
-                if len(self._sups) >= 4096:  # a bounded cache: memory stays flat
+                if len(self._sups) >= 8192:  # a bounded cache: memory stays flat
                     self._sups.clear()
                 self._sups[code] = hit
         return hit
@@ -513,14 +563,58 @@ class _Scratch:
         )
         self._sups.pop(code, None)
 
-    def is_new_sig(self, sig: bytes, row: int) -> bool:
-        """Record a row's signature; False if an earlier row had it."""
-        cur = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (sig, row))
-        return cur.rowcount == 1
-
-    def add_record(self, rec: tuple) -> None:
+    def add_record(self, rec: tuple, sig: bytes, row: int, new_item: tuple | None) -> list:
+        """Spool a validated record with its signature (and the item it adds); every `BATCH`
+        records the signatures are checked, and the duplicates found so far are returned as
+        (row, first row or None for an entry already in the list)."""
         self.records += 1
-        self.db.execute("INSERT INTO record VALUES (?, ?)", (self.records, marshal.dumps(rec)))
+        self._records.append((self.records, marshal.dumps(rec)))
+        if new_item is not None:
+            self._items.append(new_item)
+        self._sigs.append((sig, row, isinstance(rec[1], int) and self.has_existing))
+        if len(self._sigs) >= self.BATCH:
+            return self.flush()
+        return []
+
+    def _flush_writes(self) -> None:
+        if self._records:
+            self.db.executemany("INSERT INTO record VALUES (?, ?)", self._records)
+            self._records = []
+        if self._items:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO new_item VALUES (?, ?, ?, ?, ?, ?, NULL)", self._items
+            )
+            self._items = []
+
+    def flush(self) -> list[tuple[int, int | None]]:
+        """Write what waits and check the waiting signatures, set-based: a record repeating an
+        earlier row, or an entry already in the list, is returned as (row, first row | None)."""
+        self._flush_writes()
+        pending, self._sigs = self._sigs, []
+        if not pending:
+            return []
+        dups: list[tuple[int, int | None]] = []
+        first: dict[bytes, tuple[int, bool]] = {}  # signature -> (first row, check the list)
+        for sig, row, check in pending:
+            if sig in first:
+                dups.append((row, first[sig][0]))
+            else:
+                first[sig] = (row, check)
+        marks = ",".join("?" * len(first))
+        sql = f"SELECT sig, row FROM seen WHERE sig IN ({marks})"  # noqa: S608
+        earlier = dict(self.db.execute(sql, list(first)).fetchall())
+        dups.extend((row, earlier[sig]) for sig, (row, _c) in first.items() if sig in earlier)
+        self.db.executemany(
+            "INSERT INTO seen VALUES (?, ?)",
+            [(sig, row) for sig, (row, _c) in first.items() if sig not in earlier],
+        )
+        check = [sig for sig, (_row, c) in first.items() if c and sig not in earlier]
+        if check:
+            marks = ",".join("?" * len(check))
+            sql = f"SELECT sig FROM existing WHERE sig IN ({marks})"  # noqa: S608
+            listed = {r[0] for r in self.db.execute(sql, check).fetchall()}
+            dups.extend((first[sig][0], None) for sig in check if sig in listed)
+        return dups
 
     def iter_records(self, size: int) -> Iterator[list[tuple]]:
         last = 0
@@ -552,6 +646,8 @@ def _load_scratch(scratch: _Scratch, jurisdiction_id: int, valid_from, mode: str
             "INSERT OR IGNORE INTO item_code VALUES (?, ?)",
             [(code, pk) for pk, code, _name in chunk if code],
         )
+        scratch.has_item_keys = True
+        scratch.has_item_codes = scratch.has_item_codes or any(c[1] for c in chunk)
     sups = SupervisionItem.objects.filter(jurisdiction_id=jurisdiction_id).values_list(
         "pk", "code", "name", "regulator_id", "division_id"
     )
@@ -576,6 +672,7 @@ def _load_scratch(scratch: _Scratch, jurisdiction_id: int, valid_from, mode: str
                 "INSERT OR IGNORE INTO existing VALUES (?)",
                 [(_sig(item, reg, codes.get(pk, [])),) for pk, item, reg in chunk],
             )
+            scratch.has_existing = True
 
 
 def _chunks(iterable, size: int = CHUNK):
@@ -643,18 +740,17 @@ def linkage_import(
 def _linkage_validate(scratch, jurisdiction, source, filename, report, create_missing) -> None:
     """Pass 1: read every row, report every problem, keep the validated records on disk."""
     refs = _Refs(jurisdiction.pk)
-    db = scratch.db
     sheet = _Sheet(_sheet_rows(source, filename, report), LINKAGE_COLUMNS, report)
 
     def item_lookup(name: str, code: str, row: int):
         """(item_ref, problem) — an existing id, a new item's key, or a problem."""
         if code:
-            hit = scratch.one("SELECT id FROM item_code WHERE code = ?", (code,))
+            hit = scratch.item_by_code(code)
             if hit:
                 return hit[0], None
         k = key(name)
         if not code:
-            hit = scratch.one("SELECT id, n FROM item_key WHERE key = ?", (k,))
+            hit = scratch.item_by_key(k)
             if hit and hit[1] == 1:
                 return hit[0], None
             if hit:
@@ -664,7 +760,7 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
                 )
         if not name:
             return None, ("required", "审批事项不能为空")
-        if create_missing or scratch.one("SELECT 1 FROM new_item WHERE key = ?", (k,)):
+        if create_missing or scratch.is_new_item(k):
             return k, None
         return None, ("unknown_item", f"审批事项“{name}”不在事项目录中")
 
@@ -680,8 +776,8 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
             else:
                 p(rec.row, "seq", "bad_seq", f"序号“{seq_text}”须为正整数")
         a_text, r_text = v.get("approval_department", ""), v.get("regulator", "")
-        a_dept = refs.dept(a_text) if key(a_text) else None
-        if not key(a_text):
+        a_dept = None if _blank(a_text) else refs.dept(a_text)
+        if _blank(a_text):
             p(rec.row, "approval_department", "required", "行政审批部门不能为空")
         elif a_dept is None:
             p(
@@ -690,8 +786,8 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
                 "unknown_department",
                 f"部门“{clean_name_text(a_text)}”不存在：请先建立该部门或登记部门别名",
             )
-        reg = refs.dept(r_text) if key(r_text) else None
-        if not key(r_text):
+        reg = None if _blank(r_text) else refs.dept(r_text)
+        if _blank(r_text):
             p(rec.row, "regulator", "required", "行业主管部门不能为空")
         elif reg is None:
             p(
@@ -707,8 +803,9 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
             ("approval_division", a_dept, "审批科室"),
             ("regulator_division", reg, "监管科室"),
         ):
-            t = key(v.get(col, ""))
-            if t and dept is not None:
+            t = v.get(col, "")
+            if dept is not None and not _blank(t):
+                t = key(t)
                 dv = refs.divisions.get((dept, t))
                 if dv is None:
                     p(
@@ -801,59 +898,55 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
                     scratch.add_sup(c, _name_key(name), reg, r_div, seg_row, name[:500])
         if len(report.problems) > before:
             return
-        sig = _sig(item_ref, reg, codes)
-        if not scratch.is_new_sig(sig, rec.row):
-            dup = scratch.one("SELECT row FROM seen WHERE sig = ?", (sig,))
-            p(
-                rec.row,
-                "item",
-                "duplicate_row",
-                f"与第{dup[0]}行重复（同一审批事项、部门与监管事项）",
-            )
-            return
-        if isinstance(item_ref, int) and scratch.one(
-            "SELECT 1 FROM existing WHERE sig = ?", (sig,)
-        ):
-            p(
-                rec.row,
-                "item",
-                "duplicate_entry",
-                "清单中已有相同的联动事项（同一审批事项、部门与监管事项）",
-            )
-            return
-        if isinstance(item_ref, str):
-            db.execute(
-                "INSERT OR IGNORE INTO new_item VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                (item_ref, item_name, code, reg, power, a_dept),
-            )
         report.records += 1
-        scratch.add_record(
-            (
-                seq,
-                item_ref,
-                a_dept,
-                a_div,
-                reg,
-                r_div,
-                tuple(codes),
-                person,
-                phone,
-                power,
-                stages,
-                clean_multiline(v.get("approval_duties", "")),
-                clean_multiline(v.get("supervision_duties", "")),
-                push,
-                clean_name_text(v.get("note", ""))[:500],
-                rec.row,
-            )
+        record = (
+            seq,
+            item_ref,
+            a_dept,
+            a_div,
+            reg,
+            r_div,
+            tuple(codes),
+            person,
+            phone,
+            power,
+            stages,
+            clean_multiline(v.get("approval_duties", "")),
+            clean_multiline(v.get("supervision_duties", "")),
+            push,
+            clean_name_text(v.get("note", ""))[:500],
+            rec.row,
         )
+        new_item = (
+            (item_ref, item_name, code, reg, power, a_dept) if isinstance(item_ref, str) else None
+        )
+        duplicates(scratch.add_record(record, _sig(item_ref, reg, codes), rec.row, new_item))
+
+    def duplicates(found: list[tuple[int, int | None]]) -> None:
+        """Report the records the scratch found repeated (in the file or in the list)."""
+        for row, first in found:
+            report.records -= 1
+            if first is None:
+                sheet.problem(
+                    row,
+                    "item",
+                    "duplicate_entry",
+                    "清单中已有相同的联动事项（同一审批事项、部门与监管事项）",
+                )
+            else:
+                sheet.problem(
+                    row,
+                    "item",
+                    "duplicate_row",
+                    f"与第{first}行重复（同一审批事项、部门与监管事项）",
+                )
 
     current: _Record | None = None
     for row, values, merged in sheet.data_rows():
         report.rows_read += 1
-        item_empty = not key(values.get("item", "")) or "item" in merged
-        seq_empty = not key(values.get("seq", "")) or "seq" in merged
-        has_sup = key(values.get("sup_codes", "")) or key(values.get("sup_names", ""))
+        item_empty = _blank(values.get("item", "")) or "item" in merged
+        seq_empty = _blank(values.get("seq", "")) or "seq" in merged
+        has_sup = not _blank(values.get("sup_codes", "")) or not _blank(values.get("sup_names", ""))
         continuation = item_empty and seq_empty and has_sup and current is not None
         if continuation and not sheet.last_was_header:
             current.segments.append(
@@ -877,6 +970,8 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
         )
     if current is not None:
         finalize(current)
+    duplicates(scratch.flush())
+    report.problems.sort(key=lambda p: p.row)  # duplicates are found a batch later
     if report.header_row is not None and report.records == 0 and not report.problems:
         report.problems.append(Problem(report.header_row, "", "no_rows", "表头下没有数据行"))
 
