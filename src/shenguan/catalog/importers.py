@@ -42,6 +42,8 @@ from .bulk import (
     db_json,
     insert_rows,
     release_reservations,
+    restore_fk_triggers,
+    skip_fk_triggers,
 )
 from .handling import live_entries_q
 from .models import (
@@ -1079,7 +1081,7 @@ def _new_item_row(jid, item_id, name, code, dept, power, moved, day, record_id, 
 
 def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notify, filename):
     """Pass 2: write the validated records in one transaction (keys allocated first, rows sent
-    by COPY or multi-row INSERT, see bulk.py)."""
+    by COPY or multi-row INSERT, foreign keys checked set-based where possible, see bulk.py)."""
     jid = jurisdiction.pk
     db = scratch.db
     user_id = actor.pk if actor is not None and getattr(actor, "kind", "") == "user" else None
@@ -1100,6 +1102,9 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                 )
                 retired_regs = list(live.values_list("regulator_id", flat=True).distinct())
                 report.created["retired_entries"] = live.update(valid_to=valid_from)
+            # the foreign keys of the bulk writes are checked set-based where the role may
+            # turn the per-row triggers off (bulk.py)
+            skip_fk_triggers()
             # new supervision items
             last = ""
             while chunk := db.execute(
@@ -1255,6 +1260,7 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                     ("jurisdiction_id", "entry_id", "supervision_item_id", "position"),
                     links,
                 )
+            restore_fk_triggers()
             if notify:
                 services._notice(
                     actor=actor,
