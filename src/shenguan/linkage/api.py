@@ -18,6 +18,7 @@ from shenguan.core.api_errors import error_responses
 from shenguan.core.errors import ErrorList, PermissionDenied, ValidationFailed
 from shenguan.core.masking import can_unmask
 from shenguan.core.pagination import Page, PageParams, paginate
+from shenguan.org.roles import Perm
 
 from . import selectors as sel
 from . import services as svc
@@ -162,6 +163,8 @@ def record_list(request, filters: Query[RecordFilters], page: Query[PageParams])
 def record_create(request, payload: RecordIn):
     """Register an approval record; with `complete` it is completed and pushed in the same
     transaction. Send an `Idempotency-Key` so that a retry does not register it twice."""
+    if not request.auth.can(Perm.APPROVAL_RECORD):  # before the body is looked at
+        raise PermissionDenied("forbidden", "无权登记办件")
     rec = svc.record_create(
         actor=request.auth,
         data=_record_data(payload, request.auth),

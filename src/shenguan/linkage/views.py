@@ -84,6 +84,9 @@ def _back(request, default: str):
 
 
 def _error(request, exc: DomainError) -> None:
+    """Show a refusal on the page the user returns to; a missing right is a 403 page."""
+    if isinstance(exc, PermissionDenied):
+        raise exc
     if isinstance(exc, ErrorList):
         for p in exc.problems[:20]:
             messages.error(request, p.get("message", ""))
