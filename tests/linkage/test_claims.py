@@ -244,3 +244,45 @@ def test_provisional_deadline_recomputed_when_the_year_is_loaded(lk):
     assert p.claim_due_date >= dt.date(nxt, 1, 8)
     ev = AuditEvent.objects.filter(action="deadline.recompute", object_type="linkage.push").last()
     assert ev.after["pushes"][0]["id"] == p.pk
+
+
+def test_manual_only_profile_keeps_overdue_pushes_open_and_flagged(lk):
+    """A jurisdiction whose profile says 仅人工认领: pushes wait past their deadline (flagged
+    overdue in the countdown and the overdue filter), the sweep never claims them, and a late
+    manual claim is counted late. The feedback direction follows its own rule (timeout)."""
+    from shenguan.policy import services as pol
+    from shenguan.policy.models import PolicyProfile
+
+    prof = pol.policy_clone(
+        actor=None,
+        source=PolicyProfile.objects.get(code="liaocheng-2021"),
+        code="manual-claims",
+        name="仅人工认领",
+    )
+    pol.policy_update(actor=None, profile=prof, params={"claim_mode": "manual"})
+    lk.j.refresh_from_db()
+    pol.policy_assign(actor=None, jurisdiction=lk.j, profile=prof)
+    (p,) = pushed(lk, "LC-MAN-1", at=local(2026, 9, 30))
+    assert (p.claim_policy, p.state, p.claim_budget_days) == ("manual", PushState.PENDING, 2)
+    assert p.claim_due_date == dt.date(2026, 10, 9)
+    assert PushOpen.objects.filter(push_id=p.pk).exists()
+    assert push_auto_claim_due(now=local(2026, 12, 1))["claimed"] == 0
+    c = sel.countdown(p, today=dt.date(2026, 10, 12))
+    assert c["overdue"] is True
+    liaison = lk.users["regulator_liaison"]
+    overdue = sel.push_list(user=liaison, box="to_claim", filters={"overdue": True})
+    assert [x.pk for x in overdue] == [p.pk]
+    p = svc.push_claim(actor=liaison, push=p, at=local(2026, 10, 12))
+    assert (p.claimed_mode, p.claim_late) == (ClaimedMode.MANUAL, True)
+    # the bureau's claim of feedback keeps the profile's bureau rule
+    rec = Push.objects.get(pk=p.pk).record
+    fb = svc.feedback_create(
+        actor=liaison,
+        kind="reward",
+        title="诚信经营表彰",
+        content="年度诚信经营单位。",
+        published_on=dt.date(2026, 10, 12),
+        record=rec,
+        at=local(2026, 10, 12),
+    )
+    assert Push.objects.get(feedback=fb).claim_policy == "timeout"
