@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import JurisdictionLevel, LiaisonKind
@@ -18,13 +19,20 @@ def apply_domain_error(form: forms.Form, exc) -> None:
     form.add_error(field, exc.message)
 
 
+class JurisdictionChoiceField(forms.ModelChoiceField):
+    """A jurisdiction picked by name and code, punctuated for the interface language."""
+
+    def label_from_instance(self, obj) -> str:
+        return gettext("%(name)s（%(code)s）") % {"name": obj.name, "code": obj.code}
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 
 class DepartmentFilterForm(forms.Form):
     """Filters of the department list."""
 
-    jurisdiction = forms.ModelChoiceField(
+    jurisdiction = JurisdictionChoiceField(
         queryset=None, required=False, label=_("行政区划"), empty_label=_("全部")
     )
     kind = forms.ChoiceField(
@@ -92,7 +100,7 @@ class LiaisonFilterForm(forms.Form):
 class DepartmentForm(forms.Form):
     """Create or edit a department (部门)."""
 
-    jurisdiction = forms.ModelChoiceField(queryset=None, label=_("行政区划"))
+    jurisdiction = JurisdictionChoiceField(queryset=None, label=_("行政区划"))
     name = forms.CharField(max_length=100, label=_("部门名称"))
     kind = forms.ChoiceField(choices=DepartmentKind.choices, label=_("部门类型"))
     short_name = forms.CharField(max_length=50, required=False, label=_("简称"))
@@ -119,7 +127,7 @@ class DivisionForm(forms.Form):
 class JurisdictionForm(forms.Form):
     """Add a jurisdiction below one the administrator manages (新增下级行政区划)."""
 
-    parent = forms.ModelChoiceField(queryset=None, label=_("上级行政区划"))
+    parent = JurisdictionChoiceField(queryset=None, label=_("上级行政区划"))
     code = forms.CharField(
         max_length=20, label=_("行政区划代码"), help_text=_("6位半角数字（GB/T 2260）")
     )

@@ -7,6 +7,8 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shenguan.core.models import RestrictedQuerySet
 
@@ -16,10 +18,10 @@ from .roles import ADMIN_ROLES, OVERSIGHT_ROLES, DepartmentKind, Role, perms_for
 class JurisdictionLevel(models.TextChoices):
     """Administrative level of a jurisdiction (行政区划级别)."""
 
-    PROVINCE = "province", "省级"
-    CITY = "city", "市级"
-    COUNTY = "county", "县级"
-    ZONE = "zone", "开发区/园区"
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    ZONE = "zone", _("开发区/园区")
 
 
 class Jurisdiction(models.Model):
@@ -250,8 +252,8 @@ class RoleAssignment(models.Model):
 class LiaisonKind(models.TextChoices):
     """Kind of contact person a department names (联络人类型)."""
 
-    LIAISON = "liaison", "联络员"
-    LEADER = "leader_in_charge", "分管领导"
+    LIAISON = "liaison", pgettext_lazy("liaison kind", "联络员")
+    LEADER = "leader_in_charge", _("分管领导")
 
 
 class LiaisonAssignment(models.Model):

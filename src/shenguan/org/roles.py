@@ -3,36 +3,37 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DepartmentKind(models.TextChoices):
     """Kind of department (部门类型), as in GLOSSARY.md."""
 
-    BUREAU = "BUREAU", "行政审批局"
-    REGULATOR = "REGULATOR", "行业主管部门"
-    ENFORCEMENT = "ENFORCEMENT", "执法机构"
-    CREDIT_PLATFORM = "CREDIT_PLATFORM", "信用平台"
-    DISCIPLINE = "DISCIPLINE", "纪委监委"
-    REFORM_OFFICE = "REFORM_OFFICE", "编办/审改办"
-    GOV_OFFICE = "GOV_OFFICE", "政府办公室"
+    BUREAU = "BUREAU", _("行政审批局")
+    REGULATOR = "REGULATOR", _("行业主管部门")
+    ENFORCEMENT = "ENFORCEMENT", _("执法机构")
+    CREDIT_PLATFORM = "CREDIT_PLATFORM", _("信用平台")
+    DISCIPLINE = "DISCIPLINE", _("纪委监委")
+    REFORM_OFFICE = "REFORM_OFFICE", _("编办/审改办")
+    GOV_OFFICE = "GOV_OFFICE", _("政府办公室")
 
 
 class Role(models.TextChoices):
     """A role a user or system client holds (角色)."""
 
-    WINDOW_CLERK = "window_clerk", "窗口受理员"
-    APPROVER = "approver", "审批员"
-    BUREAU_LIAISON = "bureau_liaison", "审批局联络员"
-    BUREAU_HEAD = "bureau_head", "审批局领导"
-    REGULATOR_LIAISON = "regulator_liaison", "监管部门联络员"
-    INSPECTOR = "inspector", "监管人员"
-    REGULATOR_LEADER = "regulator_leader", "监管部门分管领导"
-    ENFORCEMENT_OFFICER = "enforcement_officer", "执法人员"
-    DISCIPLINE_INSPECTOR = "discipline_inspector", "纪检监察人员"
-    REFORM_STAFF = "reform_staff", "审改办/政府办工作人员"
-    SYSTEM_ADMIN = "system_admin", "系统管理员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
-    AUDIT_ADMIN = "audit_admin", "审计管理员"
+    WINDOW_CLERK = "window_clerk", _("窗口受理员")
+    APPROVER = "approver", _("审批员")
+    BUREAU_LIAISON = "bureau_liaison", _("审批局联络员")
+    BUREAU_HEAD = "bureau_head", _("审批局领导")
+    REGULATOR_LIAISON = "regulator_liaison", _("监管部门联络员")
+    INSPECTOR = "inspector", _("监管人员")
+    REGULATOR_LEADER = "regulator_leader", _("监管部门分管领导")
+    ENFORCEMENT_OFFICER = "enforcement_officer", _("执法人员")
+    DISCIPLINE_INSPECTOR = "discipline_inspector", _("纪检监察人员")
+    REFORM_STAFF = "reform_staff", _("审改办/政府办工作人员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 # The three administrators (三权分立): each may hold no other role.
