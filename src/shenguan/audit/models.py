@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Outcome(models.TextChoices):
     """Result of the audited action (结果)."""
 
-    OK = "ok", "成功"
-    DENIED = "denied", "拒绝"
-    FAILED = "failed", "失败"
+    OK = "ok", _("成功")
+    DENIED = "denied", _("拒绝")
+    FAILED = "failed", _("失败")
 
 
 class AuditEvent(models.Model):
