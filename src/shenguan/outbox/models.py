@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shenguan.core.models import JurisdictionScoped
 from shenguan.org.roles import Role
@@ -103,20 +104,20 @@ class WebhookEndpoint(JurisdictionScoped):
 class DeliveryStatus(models.TextChoices):
     """State of one delivery (投递状态)."""
 
-    PENDING = "pending", "待投递"
-    IN_FLIGHT = "in_flight", "投递中"
-    DELIVERED = "delivered", "已送达"
-    DEAD = "dead", "投递失败（死信）"
-    CANCELLED = "cancelled", "已取消"
+    PENDING = "pending", _("待投递")
+    IN_FLIGHT = "in_flight", _("投递中")
+    DELIVERED = "delivered", _("已送达")
+    DEAD = "dead", _("投递失败（死信）")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Channel(models.TextChoices):
     """Where a delivery goes (投递渠道)."""
 
     WEBHOOK = "webhook", "Webhook"
-    NOTIFY = "notify", "站内通知"
-    SMS = "sms", "短信"
-    CREDIT = "credit", "信用平台"
+    NOTIFY = "notify", _("站内通知")
+    SMS = "sms", _("短信")
+    CREDIT = "credit", _("信用平台")
 
 
 class OutboxDelivery(JurisdictionScoped):

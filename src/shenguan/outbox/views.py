@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 
 def _require_manage(request) -> None:
     if not request.user.can(Perm.WEBHOOK_MANAGE):
-        raise PermissionDenied("forbidden", "无权管理 Webhook 订阅")
+        raise PermissionDenied("forbidden", _("无权管理 Webhook 订阅"))
 
 
 def _page(request, qs, size: int = PAGE_SIZE) -> dict:
