@@ -6,15 +6,16 @@ import types
 import typing
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .params import (
     BULLETIN_PERIOD_LABELS,
     CLAIM_MODE_LABELS,
     PARAM_GROUPS,
-    PARAM_TITLES,
     ClaimMode,
     PolicyParams,
+    param_title,
 )
 from .services import params_problems
 
@@ -59,14 +60,16 @@ def _is_optional(annotation) -> tuple[bool, object]:
 
 
 def param_field(name: str) -> forms.Field:
-    """A form field for one profile parameter, with Chinese messages that name it."""
+    """A form field for one profile parameter, with messages that name it (built per request,
+    in the interface language)."""
     info = PolicyParams.model_fields[name]
-    title = PARAM_TITLES[name]
+    title = param_title(name)
+    t = {"title": title}
     optional, base = _is_optional(info.annotation)
     msgs = {
-        "required": f"请填写“{title}”",
-        "invalid": f"“{title}”格式无效",
-        "invalid_choice": f"“{title}”的取值不在允许范围内",
+        "required": gettext("请填写“%(title)s”") % t,
+        "invalid": gettext("“%(title)s”格式无效") % t,
+        "invalid_choice": gettext("“%(title)s”的取值不在允许范围内") % t,
     }
     if base is ClaimMode:
         return forms.TypedChoiceField(
@@ -82,10 +85,12 @@ def param_field(name: str) -> forms.Field:
         return forms.BooleanField(label=title, required=False)
     b = _bounds(info)
     if base is int:
+        # %(limit_value)s is filled in by Django's validator
+        t |= {"limit_value": "%(limit_value)s"}
         msgs |= {
-            "invalid": f"“{title}”须为整数",
-            "min_value": f"“{title}”不得小于 %(limit_value)s",
-            "max_value": f"“{title}”不得大于 %(limit_value)s",
+            "invalid": gettext("“%(title)s”须为整数") % t,
+            "min_value": gettext("“%(title)s”不得小于 %(limit_value)s") % t,
+            "max_value": gettext("“%(title)s”不得大于 %(limit_value)s") % t,
         }
         return forms.IntegerField(
             label=title,
@@ -96,7 +101,7 @@ def param_field(name: str) -> forms.Field:
             help_text=_("留空表示不适用") if optional else "",
         )
     if base is float:
-        msgs |= {"invalid": f"“{title}”须为数字"}
+        msgs |= {"invalid": gettext("“%(title)s”须为数字") % t}
         return forms.FloatField(
             label=title,
             required=not optional,
@@ -129,7 +134,7 @@ class ParamsForm(forms.Form):
 
     def groups(self) -> list[tuple[str, list]]:
         """Bound fields by group, for the template."""
-        return [(g, [self[n] for n in names]) for g, names in PARAM_GROUPS]
+        return [(gettext(g), [self[n] for n in names]) for g, names in PARAM_GROUPS]
 
     def params(self) -> dict:
         """The cleaned parameters (only those of PolicyParams)."""
@@ -160,7 +165,8 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions
         self.fields["jurisdiction"].label_from_instance = lambda j: (
-            f"{j.name}（{j.code}）— 现用 {j.profile.code}"
+            gettext("%(name)s（%(code)s）— 现用 %(profile)s")
+            % {"name": j.name, "code": j.code, "profile": j.profile.code}
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, npgettext
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -16,9 +17,9 @@ class ClaimMode(StrEnum):
 
 
 CLAIM_MODE_LABELS = {
-    ClaimMode.TIMEOUT: "限期认领，超时自动认领",
-    ClaimMode.ON_PUSH: "推送即认领",
-    ClaimMode.MANUAL: "仅人工认领",
+    ClaimMode.TIMEOUT: gettext_lazy("限期认领，超时自动认领"),
+    ClaimMode.ON_PUSH: gettext_lazy("推送即认领"),
+    ClaimMode.MANUAL: gettext_lazy("仅人工认领"),
 }
 
 
@@ -28,33 +29,47 @@ class PolicyParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # approval → regulator (审批信息推送与认领)
-    claim_mode: ClaimMode = Field(ClaimMode.TIMEOUT, title="监管部门认领方式")
-    claim_window_days: int = Field(2, ge=0, le=30, title="监管部门认领时限（工作日）")
+    claim_mode: ClaimMode = Field(ClaimMode.TIMEOUT, title=gettext_noop("监管部门认领方式"))
+    claim_window_days: int = Field(2, ge=0, le=30, title=gettext_noop("监管部门认领时限（工作日）"))
     # regulator → bureau (监管信息反馈)
-    feedback_push_days: int = Field(2, ge=0, le=30, title="监管信息推送时限（工作日）")
-    bureau_claim_mode: ClaimMode = Field(ClaimMode.TIMEOUT, title="审批局认领方式")
-    bureau_claim_days: int = Field(2, ge=0, le=30, title="审批局认领时限（工作日）")
-    abnormal_only_feedback: bool = Field(False, title="仅反馈异常监管结果")
-    penalty_feedback_on_effect: bool = Field(False, title="处罚决定生效后推送")
-    correction_reply_days: int = Field(2, ge=1, le=60, title="纠错答复时限（工作日）")
+    feedback_push_days: int = Field(
+        2, ge=0, le=30, title=gettext_noop("监管信息推送时限（工作日）")
+    )
+    bureau_claim_mode: ClaimMode = Field(ClaimMode.TIMEOUT, title=gettext_noop("审批局认领方式"))
+    bureau_claim_days: int = Field(2, ge=0, le=30, title=gettext_noop("审批局认领时限（工作日）"))
+    abnormal_only_feedback: bool = Field(False, title=gettext_noop("仅反馈异常监管结果"))
+    penalty_feedback_on_effect: bool = Field(False, title=gettext_noop("处罚决定生效后推送"))
+    correction_reply_days: int = Field(2, ge=1, le=60, title=gettext_noop("纠错答复时限（工作日）"))
     # credit (信用)
-    credit_push_days: int | None = Field(None, ge=1, le=60, title="信用信息推送时限（工作日）")
-    credit_check_at_acceptance: bool = Field(False, title="受理时查询信用")
+    credit_push_days: int | None = Field(
+        None, ge=1, le=60, title=gettext_noop("信用信息推送时限（工作日）")
+    )
+    credit_check_at_acceptance: bool = Field(False, title=gettext_noop("受理时查询信用"))
     # public notice (公示)
-    public_notice_silence_no_objection: bool = Field(False, title="公示期满未提异议视为无异议")
-    public_notice_days: int = Field(5, ge=1, le=60, title="公示异议期（工作日）")
+    public_notice_silence_no_objection: bool = Field(
+        False, title=gettext_noop("公示期满未提异议视为无异议")
+    )
+    public_notice_days: int = Field(5, ge=1, le=60, title=gettext_noop("公示异议期（工作日）"))
     # handover (划转交接)
-    handover_memo_required: bool = Field(False, title="须签订审管衔接备忘录")
-    handover_window_months: int | None = Field(None, ge=0, le=24, title="划转交接期限（月）")
-    transition_months: int = Field(0, ge=0, le=36, title="承接过渡期（月）")
+    handover_memo_required: bool = Field(False, title=gettext_noop("须签订审管衔接备忘录"))
+    handover_window_months: int | None = Field(
+        None, ge=0, le=24, title=gettext_noop("划转交接期限（月）")
+    )
+    transition_months: int = Field(0, ge=0, le=36, title=gettext_noop("承接过渡期（月）"))
     # oversight (电子监察与通报)
-    yellow_threshold: float = Field(0.9, gt=0, lt=1, title="黄灯预警阈值（时限占比）")
-    bulletin_period: str = Field("quarter", title="通报周期")
-    escalation_reminder_late_claims: int = Field(5, ge=1, title="提醒：周期内超期认领件数")
-    escalation_reminder_late_ratio: float = Field(0.1, gt=0, le=1, title="提醒：周期内超期认领比例")
-    escalation_interview_after_reminders: int = Field(1, ge=1, title="约谈：提醒后仍未整改的周期数")
+    yellow_threshold: float = Field(0.9, gt=0, lt=1, title=gettext_noop("黄灯预警阈值（时限占比）"))
+    bulletin_period: str = Field("quarter", title=gettext_noop("通报周期"))
+    escalation_reminder_late_claims: int = Field(
+        5, ge=1, title=gettext_noop("提醒：周期内超期认领件数")
+    )
+    escalation_reminder_late_ratio: float = Field(
+        0.1, gt=0, le=1, title=gettext_noop("提醒：周期内超期认领比例")
+    )
+    escalation_interview_after_reminders: int = Field(
+        1, ge=1, title=gettext_noop("约谈：提醒后仍未整改的周期数")
+    )
     escalation_accountability_after_interviews: int = Field(
-        1, ge=1, title="问责：约谈后仍未整改的周期数"
+        1, ge=1, title=gettext_noop("问责：约谈后仍未整改的周期数")
     )
 
     @field_validator("bulletin_period")
@@ -65,15 +80,26 @@ class PolicyParams(BaseModel):
         return v
 
 
+# The Chinese titles: validation messages name parameters by them in every language (ADR 0011).
 PARAM_TITLES = {name: f.title or name for name, f in PolicyParams.model_fields.items()}
 
-BULLETIN_PERIOD_LABELS = {"month": "每月", "quarter": "每季度", "year": "每年"}
+
+def param_title(name: str) -> str:
+    """A parameter's title in the interface language (for pages)."""
+    return gettext(PARAM_TITLES.get(name, name))
+
+
+BULLETIN_PERIOD_LABELS = {
+    "month": gettext_lazy("每月"),
+    "quarter": gettext_lazy("每季度"),
+    "year": gettext_lazy("每年"),
+}
 
 # Parameters in the order and groups shown on pages (分组显示).
 PARAM_GROUPS: list[tuple[str, list[str]]] = [
-    ("审批信息推送与认领", ["claim_mode", "claim_window_days"]),
+    (gettext_noop("审批信息推送与认领"), ["claim_mode", "claim_window_days"]),
     (
-        "监管信息反馈",
+        gettext_noop("监管信息反馈"),
         [
             "feedback_push_days",
             "bureau_claim_mode",
@@ -83,11 +109,14 @@ PARAM_GROUPS: list[tuple[str, list[str]]] = [
             "correction_reply_days",
         ],
     ),
-    ("信用", ["credit_push_days", "credit_check_at_acceptance"]),
-    ("公示", ["public_notice_silence_no_objection", "public_notice_days"]),
-    ("划转交接", ["handover_memo_required", "handover_window_months", "transition_months"]),
+    (gettext_noop("信用"), ["credit_push_days", "credit_check_at_acceptance"]),
+    (gettext_noop("公示"), ["public_notice_silence_no_objection", "public_notice_days"]),
     (
-        "电子监察与通报",
+        gettext_noop("划转交接"),
+        ["handover_memo_required", "handover_window_months", "transition_months"],
+    ),
+    (
+        gettext_noop("电子监察与通报"),
         [
             "yellow_threshold",
             "bulletin_period",
@@ -108,26 +137,27 @@ _PERIODS = {
 
 
 def display_value(param: str, value) -> str:
-    """A parameter value as an administrator reads it (中文显示)."""
+    """A parameter value as an administrator reads it, in the interface language."""
     if value is None:
-        return "不适用"
+        return gettext("不适用")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if param in ("claim_mode", "bureau_claim_mode"):
         try:
-            return CLAIM_MODE_LABELS[ClaimMode(value)]
+            return str(CLAIM_MODE_LABELS[ClaimMode(value)])
         except ValueError:
             return str(value)
     if param == "bulletin_period":
-        return BULLETIN_PERIOD_LABELS.get(value, str(value))
+        return str(BULLETIN_PERIOD_LABELS.get(value, value))
     if param in _PERCENT:
         return f"{round(float(value) * 100, 2):g}%"
+    n = {"n": value}  # the units in a context of their own: catalog uses "%(n)s 个工作日" unplural
     if param in _MONTHS:
-        return f"{value} 个月"
+        return npgettext("policy value", "%(n)s 个月", "%(n)s 个月", value) % n
     if param in _PERIODS:
-        return f"{value} 个周期"
+        return npgettext("policy value", "%(n)s 个周期", "%(n)s 个周期", value) % n
     if param == "escalation_reminder_late_claims":
-        return f"{value} 件"
+        return npgettext("policy value", "%(n)s 件", "%(n)s 件", value) % n
     if param.endswith("_days"):
-        return f"{value} 个工作日"
+        return npgettext("policy value", "%(n)s 个工作日", "%(n)s 个工作日", value) % n
     return str(value)

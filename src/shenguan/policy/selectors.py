@@ -7,12 +7,13 @@ jurisdictions use a profile is restricted to the jurisdictions the reader can se
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from shenguan.core.errors import NotFound, PermissionDenied
 
 from .builtin import SOURCES
 from .models import PolicyProfile, PolicyVersion
-from .params import PARAM_GROUPS, PARAM_TITLES, PolicyParams, display_value
+from .params import PARAM_GROUPS, PolicyParams, display_value, param_title
 
 
 def _require_reader(user) -> None:
@@ -48,7 +49,8 @@ def profile_versions(*, profile: PolicyProfile) -> QuerySet[PolicyVersion]:
 
 
 def param_rows(profile: PolicyProfile, params: dict | None = None) -> list[dict]:
-    """Every parameter with its Chinese title, value and (for built-ins) its source article."""
+    """Every parameter with its title (in the interface language), value and (for built-ins) its
+    source article."""
     params = params if params is not None else profile.current_version.params
     sources = SOURCES.get(profile.code, {}) if profile.builtin else {}
     rows = []
@@ -57,9 +59,9 @@ def param_rows(profile: PolicyProfile, params: dict | None = None) -> list[dict]
             value = params.get(name, PolicyParams.model_fields[name].default)
             rows.append(
                 {
-                    "group": group,
+                    "group": gettext(group),
                     "param": name,
-                    "title": PARAM_TITLES[name],
+                    "title": param_title(name),
                     "value": value,
                     "display": display_value(name, value),
                     "source": sources.get(name, ""),
@@ -80,7 +82,7 @@ def version_diff(before: dict | None, after: dict) -> list[dict]:
                 out.append(
                     {
                         "param": name,
-                        "title": PARAM_TITLES[name],
+                        "title": param_title(name),
                         "before": b,
                         "after": a,
                         "before_display": display_value(name, b),
@@ -102,7 +104,7 @@ def profile_history(*, user, profile: PolicyProfile) -> list[dict]:
                 "version": v,
                 "number": v.number,
                 "created_at": v.created_at,
-                "created_by": v.created_by.display_name if v.created_by else "系统",
+                "created_by": v.created_by.display_name if v.created_by else gettext("系统"),
                 "note": v.note,
                 "changes": version_diff(prev.params if prev else None, v.params),
                 "current": v.pk == profile.current_version_id,
