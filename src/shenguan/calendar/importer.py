@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
+from django.utils.translation import gettext_lazy
 
 from shenguan.core.errors import ErrorList
 
@@ -113,6 +114,22 @@ def describe(problem: dict) -> str:
 def weekday_zh(d: dt.date) -> str:
     """周一…周日."""
     return "周" + _WEEKDAYS[d.weekday()]
+
+
+_WEEKDAY_NAMES = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
+
+
+def weekday_name(d: dt.date) -> str:
+    """周一…周日 in the interface language (for pages; messages use weekday_zh)."""
+    return str(_WEEKDAY_NAMES[d.weekday()])
 
 
 def clean_text(value) -> str:

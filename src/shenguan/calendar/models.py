@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shenguan.core.models import JurisdictionScoped
 
@@ -11,8 +12,8 @@ from shenguan.core.models import JurisdictionScoped
 class DayKind(models.TextChoices):
     """How a date departs from the Monday–Friday rule (日期类型)."""
 
-    HOLIDAY = "holiday", "法定节假日（休）"
-    WORKDAY = "workday", "调休上班（班）"
+    HOLIDAY = "holiday", _("法定节假日（休）")
+    WORKDAY = "workday", _("调休上班（班）")
 
 
 class CalendarYear(models.Model):
@@ -51,10 +52,10 @@ class CalendarDay(models.Model):
 class DeadlineState(models.TextChoices):
     """State of a deadline (时限状态)."""
 
-    OPEN = "open", "进行中"
-    MET = "met", "按时完成"
-    LATE = "late", "超时完成"
-    CANCELLED = "cancelled", "已取消"
+    OPEN = "open", _("进行中")
+    MET = "met", _("按时完成")
+    LATE = "late", _("超时完成")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Deadline(JurisdictionScoped):

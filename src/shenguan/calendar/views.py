@@ -21,7 +21,7 @@ from shenguan.org.roles import Perm
 
 from . import selectors, workdays
 from .forms import DayForm, ImportConfirmForm, ImportUploadForm
-from .importer import describe, parse_calendar, weekday_zh
+from .importer import describe, parse_calendar, weekday_name
 from .services import calendar_day_set, calendar_import_year
 
 
@@ -45,7 +45,7 @@ def year_view(request, year: int | None = None):
     cy = selectors.calendar_year(user=user, year=year)
     days = list(selectors.calendar_days(user=user, year=year))
     for d in days:
-        d.weekday_zh = weekday_zh(d.date)
+        d.weekday_name = weekday_name(d.date)
     years = list(selectors.calendar_years(user=user).values_list("year", flat=True))
     return render(
         request,
@@ -123,7 +123,7 @@ def day_edit(request, date: str):
         {
             "form": form,
             "date": d,
-            "weekday": weekday_zh(d),
+            "weekday": weekday_name(d),
             "cy": cy,
             "entry": entry,
             "is_weekend": d.weekday() >= 5,
@@ -194,7 +194,7 @@ def import_view(request):
                 ctx["plan"] = plan
                 ctx["plan_holidays"] = _ranges(plan.holidays)
                 ctx["plan_workdays"] = [
-                    {"date": e.date, "weekday": weekday_zh(e.date), "name": e.name}
+                    {"date": e.date, "weekday": weekday_name(e.date), "name": e.name}
                     for e in plan.workdays
                 ]
                 ctx["warnings"] = [describe(w) for w in plan.warnings]
