@@ -307,3 +307,112 @@ def test_an_unknown_language_cookie_falls_back_to_chinese(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="zh-hans">' in html
+
+
+# Apps whose model choice labels (TextChoices) are shown on pages and must be marked for
+# translation. catalog and linkage are left to their own pass.
+CHOICE_APPS = ("org", "audit", "outbox", "calendar")
+
+
+def test_choice_labels_are_translated():
+    """Every Chinese label of a model choice in CHOICE_APPS has an English translation (an
+    unmarked label stays Chinese under English), and under Chinese nothing changes."""
+    from django.apps import apps
+    from django.utils import translation
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    seen, untranslated = 0, []
+    for app in CHOICE_APPS:
+        for model in apps.get_app_config(app).get_models():
+            for f in model._meta.fields:
+                for value, label in f.flatchoices:
+                    with translation.override("zh-hans"):
+                        zh = str(label)
+                    with translation.override("en"):
+                        en = str(label)
+                    if han.search(zh):
+                        seen += 1
+                        if han.search(en):
+                            untranslated.append(f"{app}.{model.__name__}.{f.name}={value}: {zh}")
+    assert seen >= 30
+    assert untranslated == []
+
+
+def test_choice_labels_in_english_and_chinese():
+    from django.utils import translation
+
+    from shenguan.audit.models import Outcome
+    from shenguan.org.models import LiaisonKind
+    from shenguan.org.roles import Role
+    from shenguan.outbox.models import Channel, DeliveryStatus
+
+    with translation.override("en"):
+        assert str(Role.WINDOW_CLERK.label) == "Window clerk"
+        assert str(LiaisonKind.LIAISON.label) == "Liaison person"
+        assert str(DeliveryStatus.PENDING.label) == "Pending"
+        assert str(Channel.NOTIFY.label) == "Notifications"
+        assert str(Outcome.DENIED.label) == "Denied"
+    with translation.override("zh-hans"):
+        assert str(Role.WINDOW_CLERK.label) == "窗口受理员"
+        assert str(LiaisonKind.LIAISON.label) == "联络员"
+        assert str(DeliveryStatus.PENDING.label) == "待投递"
+
+
+def test_policy_values_and_weekdays_follow_the_language():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from shenguan.calendar.importer import weekday_name, weekday_zh
+    from shenguan.policy.params import PARAM_TITLES, display_value, param_title
+
+    friday = dt.date(2027, 1, 1)
+    with translation.override("en"):
+        assert display_value("claim_window_days", 1) == "1 working day"
+        assert display_value("claim_window_days", 2) == "2 working days"
+        assert display_value("transition_months", 6) == "6 months"
+        assert display_value("escalation_interview_after_reminders", 1) == "1 period"
+        assert display_value("credit_push_days", None) == "Not applicable"
+        assert display_value("claim_mode", "on_push") == "Claimed on push"
+        assert param_title("claim_window_days") == "Regulator claim window (working days)"
+        assert weekday_name(friday) == "Friday"
+        # validation messages keep the Chinese title in every language (ADR 0011)
+        assert PARAM_TITLES["claim_window_days"] == "监管部门认领时限（工作日）"
+        assert weekday_zh(friday) == "周五"
+    with translation.override("zh-hans"):
+        assert display_value("claim_window_days", 2) == "2 个工作日"
+        assert display_value("transition_months", 6) == "6 个月"
+        assert display_value("escalation_reminder_late_claims", 5) == "5 件"
+        assert display_value("abnormal_only_feedback", True) == "是"
+        assert param_title("claim_window_days") == "监管部门认领时限（工作日）"
+        assert weekday_name(friday) == "周五"
+
+
+@pytest.mark.django_db
+def test_english_policy_and_role_pages_show_no_chinese_chrome(client, world):
+    """The policy profile page (titles, groups, values) and the role list (role labels) under
+    English; the profile's Chinese name and source articles are data and may stay."""
+    client.force_login(world.users["system_admin"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/policy/liaocheng-2021/").content.decode()
+    row = re.search(r'<tr data-param="claim_window_days">.*?</tr>', html).group(0)
+    assert "<td>Regulator claim window (working days)</td><td>2 working days</td>" in row
+    assert "Approval information push and claim" in html
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", html)  # titles, groups, values
+    cells = [c for c in cells if "§" not in c and not c[:3].isdigit()]  # not source articles
+    assert cells and not [c for c in cells if re.search(r"[\u4e00-\u9fff]", c)]
+    client.force_login(world.users["security_admin"])
+    html = client.get("/org/roles/").content.decode()
+    assert "Window clerk" in html and "窗口受理员" not in html
+
+
+@pytest.mark.django_db
+def test_english_calendar_dates_and_weekdays(client, world):
+    client.force_login(world.users["system_admin"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/calendar/2026/").content.decode()
+    assert "Jan 1–Jan 3" in html and "Friday" in html
+    assert "1月1日" not in html and "周五" not in html
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    html = client.get("/calendar/2026/").content.decode()
+    assert "1月1日–1月3日 元旦（休）" in html and "周五" in html
