@@ -204,6 +204,20 @@ class _Checks:
         i = bisect.bisect_right(starts, key) - 1
         return i >= 0 and key <= self.spans[table][i][1]
 
+    def not_own(self, table: str, keys) -> list:
+        """The keys not allocated here for `table` (all of them at once when they fall within
+        one span, as the keys of a chunk usually do)."""
+        if not keys:
+            return []
+        spans = self.spans.get(table)
+        if spans:
+            lo, hi = min(keys), max(keys)
+            if isinstance(lo, int) and isinstance(hi, int):
+                i = bisect.bisect_right(self.starts[table], lo) - 1
+                if i >= 0 and hi <= spans[i][1]:
+                    return []
+        return [k for k in keys if not self.own(table, k)]
+
     def check(self, cur, model, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
         """Check the keys of rows about to be written: their own key was allocated here, every
         reference is to a key allocated here or to an existing row (found and locked)."""
@@ -211,7 +225,7 @@ class _Checks:
         table = opts.db_table
         if opts.pk.attname in fields:
             i = fields.index(opts.pk.attname)
-            strays = [r[i] for r in rows if not self.own(table, r[i])]
+            strays = self.not_own(table, [r[i] for r in rows])
             if strays:
                 raise IntegrityError(f"{table}: keys not allocated by this import {strays[:5]}")
             self.counts.setdefault(table, [0, 0])[1] += len(rows)
@@ -219,11 +233,9 @@ class _Checks:
             target = f.target_field
             ref_table = target.model._meta.db_table
             memo = self.memo.setdefault(ref_table, set())
-            outside = {
-                k
-                for k in {r[i] for r in rows}
-                if k is not None and k not in memo and not self.own(ref_table, k)
-            }
+            keys = {r[i] for r in rows}
+            keys.discard(None)
+            outside = {k for k in self.not_own(ref_table, keys) if k not in memo}
             if not outside:
                 continue
             qn = connection.ops.quote_name

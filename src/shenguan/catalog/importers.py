@@ -355,6 +355,10 @@ class _Sheet:
         )
 
 
+_DEFAULT_POWER = parse_power_type("")
+_DEFAULT_PUSH = parse_push_method("")
+
+
 # --- splitting multi-value cells ---------------------------------------------------------------
 
 _CODE_SPLIT = re.compile(r"[\s,，、;；/|]+")
@@ -771,9 +775,11 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
         v = rec.values
         p = sheet.problem
         seq = None
-        seq_text = norm(v.get("seq", ""))
+        seq_text = v.get("seq", "")
+        if not (seq_text.isascii() and seq_text.isdecimal()):  # "12" needs no normalising
+            seq_text = norm(seq_text)
         if seq_text:
-            if re.fullmatch(r"\d{1,7}", seq_text):
+            if len(seq_text) <= 7 and seq_text.isdecimal():
                 seq = int(seq_text)
             else:
                 p(rec.row, "seq", "bad_seq", f"序号“{seq_text}”须为正整数")
@@ -829,27 +835,32 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
         item_ref, problem = item_lookup(item_name, code, rec.row)
         if problem:
             p(rec.row, "item", *problem)
-        try:
-            power = parse_power_type(v.get("power_type", ""))
-        except DomainError as exc:
-            p(rec.row, "power_type", exc.code, exc.message)
-            power = ""
-        try:
-            stages = tuple(parse_stages(v.get("stages", "")))
-        except DomainError as exc:
-            p(rec.row, "stages", exc.code, exc.message)
-            stages = ()
-        try:
-            push = parse_push_method(v.get("push_method", ""))
-        except DomainError as exc:
-            p(rec.row, "push_method", exc.code, exc.message)
-            push = ""
-        phone = ""
-        try:
-            phone = clean_phone(norm(v.get("contact_phone", "")), required=False)
-        except DomainError as exc:
-            p(rec.row, "contact_phone", exc.code, exc.message)
-        person = clean_name_text(v.get("responsible_person", ""))[:50]
+        # the optional columns of 002 §9 are often missing or empty: their defaults
+        power, stages, push, phone, person = _DEFAULT_POWER, (), _DEFAULT_PUSH, "", ""
+        if text := v.get("power_type"):
+            try:
+                power = parse_power_type(text)
+            except DomainError as exc:
+                p(rec.row, "power_type", exc.code, exc.message)
+                power = ""
+        if text := v.get("stages"):
+            try:
+                stages = tuple(parse_stages(text))
+            except DomainError as exc:
+                p(rec.row, "stages", exc.code, exc.message)
+        if text := v.get("push_method"):
+            try:
+                push = parse_push_method(text)
+            except DomainError as exc:
+                p(rec.row, "push_method", exc.code, exc.message)
+                push = ""
+        if text := v.get("contact_phone"):
+            try:
+                phone = clean_phone(norm(text), required=False)
+            except DomainError as exc:
+                p(rec.row, "contact_phone", exc.code, exc.message)
+        if text := v.get("responsible_person"):
+            person = clean_name_text(text)[:50]
         codes: list[str] = []
         for seg_row, codes_text, names_text in rec.segments:
             seg_codes = split_codes(codes_text)
@@ -913,10 +924,10 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
             phone,
             power,
             stages,
-            clean_multiline(v.get("approval_duties", "")),
-            clean_multiline(v.get("supervision_duties", "")),
+            clean_multiline(v.get("approval_duties")),
+            clean_multiline(v.get("supervision_duties")),
             push,
-            clean_name_text(v.get("note", ""))[:500],
+            clean_name_text(v["note"])[:500] if v.get("note") else "",
             rec.row,
         )
         new_item = (
@@ -980,6 +991,8 @@ def _linkage_validate(scratch, jurisdiction, source, filename, report, create_mi
 
 def clean_multiline(value) -> str:
     """Multi-line text with each line trimmed."""
+    if not value:
+        return ""
     lines = [" ".join(x.split()) for x in str(value or "").splitlines()]
     return "\n".join(x for x in lines if x)[:5000]
 
@@ -1053,9 +1066,13 @@ _ENTRY_FIELDS = (
 )
 
 
+_TRANSFERRED = TransferStatus.TRANSFERRED.value
+_UNDECIDED = TransferStatus.UNDECIDED.value
+
+
 def _new_item_row(jid, item_id, name, code, dept, power, moved, day, record_id, now) -> tuple:
     """A LicensingItem row in the order of _ITEM_FIELDS."""
-    status = TransferStatus.TRANSFERRED.value if moved else TransferStatus.UNDECIDED.value
+    status = _TRANSFERRED if moved else _UNDECIDED
     flags = (False,) * 7
     return (
         item_id,
@@ -1161,7 +1178,7 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                                 rec_id,
                                 jid,
                                 pk,
-                                TransferStatus.TRANSFERRED.value,
+                                _TRANSFERRED,
                                 day,
                                 a_dept,
                                 "",
@@ -1188,6 +1205,7 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                 or 0
             ) + 1
             regulators: set[int] = set(retired_regs)
+            stages_json: dict[tuple, str] = {}  # a few combinations of stages, as JSON
             for batch in scratch.iter_records(CHUNK):
                 new_keys = sorted({r[1] for r in batch if isinstance(r[1], str)})
                 item_ids = {}
@@ -1237,7 +1255,8 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                             person,
                             phone,
                             power,
-                            db_json(list(stages)),
+                            stages_json.get(stages)
+                            or stages_json.setdefault(stages, db_json(list(stages))),
                             a_duties,
                             s_duties,
                             push,
