@@ -84,6 +84,14 @@ def test_003_fixture_yields_twelve_entries_with_the_source_codes_and_names(yiyan
     assert set(LicensingItem.objects.values_list("transfer_status", flat=True)) == {
         TransferStatus.TRANSFERRED
     }
+    # each points at its own transfer record, to the bureau on the import's day
+    for item in LicensingItem.objects.filter(jurisdiction=yiyang.j).select_related(
+        "current_transfer"
+    ):
+        rec = item.current_transfer
+        assert rec is not None and rec.item_id == item.pk
+        assert rec.receiving_department == yiyang.depts["bureau"]
+        assert rec.effective_on == item.transfer_effective_on
     assert ChangeNotice.objects.filter(jurisdiction=yiyang.j, kind="list_import").count() == 1
 
 

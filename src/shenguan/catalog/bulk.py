@@ -163,6 +163,19 @@ def insert_rows(
     return len(rows)
 
 
+def update_column(model: type[dj_models.Model], attname: str, pairs: Sequence[tuple]) -> None:
+    """Set one column of rows written earlier in the transaction: (primary key, value) pairs."""
+    if not pairs:
+        return
+    opts = model._meta
+    qn = connection.ops.quote_name
+    column = next(f.column for f in opts.concrete_fields if f.attname == attname)
+    # identifiers come from the model's metadata, values are bound parameters
+    sql = f"UPDATE {qn(opts.db_table)} SET {qn(column)} = %s WHERE {qn(opts.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cur:
+        cur.executemany(sql, [(value, pk) for pk, value in pairs])
+
+
 def release_reservations() -> None:
     """Forget SQLite key reservations and owed checks once the import's transaction has ended."""
     _sqlite_reserved.pop(_conn_key(), None)

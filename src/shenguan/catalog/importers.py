@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from .bulk import (
     release_reservations,
     restore_fk_triggers,
     skip_fk_triggers,
+    update_column,
 )
 from .handling import live_entries_q
 from .models import (
@@ -1154,6 +1155,7 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                     [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
                 )
             # new approval items, recorded as transferred when the bureau approves them
+            link_later = connection.vendor == "sqlite"
             last_rowid = 0
             while chunk := db.execute(
                 "SELECT rowid, name, code, dept, power, a_dept FROM new_item WHERE rowid > ? "
@@ -1169,8 +1171,11 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                     ids, chunk, moved, strict=True
                 ):
                     rec_id = next(rec_ids) if mv else None
+                    # SQLite checks a pending (deferred) key by scanning the referencing table,
+                    # and nothing indexes current_transfer: link the record once it exists
+                    link = None if link_later else rec_id
                     items.append(
-                        _new_item_row(jid, pk, name, code, dept, power, mv, day, rec_id, now)
+                        _new_item_row(jid, pk, name, code, dept, power, mv, day, link, now)
                     )
                     if mv:
                         records.append(
@@ -1194,6 +1199,10 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                         )
                 insert_rows(LicensingItem, _ITEM_FIELDS, items)
                 insert_rows(TransferRecord, _TRANSFER_FIELDS, records)
+                if link_later:
+                    update_column(
+                        LicensingItem, "current_transfer_id", [(r[2], r[0]) for r in records]
+                    )
                 db.executemany(
                     "UPDATE new_item SET id = ? WHERE rowid = ?",
                     [(pk, c[0]) for pk, c in zip(ids, chunk, strict=True)],
