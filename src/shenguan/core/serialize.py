@@ -11,9 +11,16 @@ from typing import Any
 from django.db import models
 
 
+class JsonSafe(dict):
+    """A dict already made of plain JSON types (by `to_jsonable`): taken as it is, not walked
+    again — for large documents handed on, such as a push's frozen content in its event."""
+
+
 def to_jsonable(value: Any) -> Any:
     """A value as plain JSON types (dates and datetimes as ISO strings, UTC for datetimes)."""
     if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if type(value) is JsonSafe:
         return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:

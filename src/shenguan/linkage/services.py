@@ -26,7 +26,7 @@ from shenguan.calendar import workdays
 from shenguan.calendar.models import DeadlineState
 from shenguan.calendar.services import deadline_close, deadline_compute, deadline_open
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from shenguan.core.serialize import to_jsonable
+from shenguan.core.serialize import JsonSafe, to_jsonable
 from shenguan.org.models import Department, Division, Jurisdiction, LiaisonAssignment, User
 from shenguan.org.roles import OVERSIGHT_ROLES, DepartmentKind, Perm, Role
 from shenguan.outbox.services import outbox_emit, outbox_emit_many
@@ -181,11 +181,18 @@ class _Ctx:
     at: dt.datetime
     params: dict = field(default_factory=dict)
     liaisons: dict = field(default_factory=dict)
+    deadlines: dict = field(default_factory=dict)
 
     def params_for(self, jurisdiction_id: int):
         if jurisdiction_id not in self.params:
             self.params[jurisdiction_id] = params_for_jurisdiction(jurisdiction_id)
         return self.params[jurisdiction_id]
+
+    def deadline(self, budget: int) -> tuple[dt.date, dt.datetime, bool]:
+        """The claim deadline of a push made now with a budget (one calendar walk per batch)."""
+        if budget not in self.deadlines:
+            self.deadlines[budget] = deadline_compute(self.at, budget)
+        return self.deadlines[budget]
 
     def liaisons_of(self, department_id: int) -> list[int]:
         if department_id not in self.liaisons:
@@ -227,7 +234,7 @@ def _new_push(
     policy, budget = claim_terms(params, direction)
     if policy == ClaimMode.ON_PUSH:
         budget = 0
-    due_date, due_at, provisional = deadline_compute(ctx.at, budget)
+    due_date, due_at, provisional = ctx.deadline(budget)
     p = Push(
         jurisdiction_id=jurisdiction_id,
         kind=kind,
@@ -311,6 +318,12 @@ def _push_notice(p: Push, n: int) -> dict:
     return {"title": f"{n}条新的{label}推送", "body": due, "link": "/linkage/?box=to_claim"}
 
 
+def _jsonable_once(data: dict) -> JsonSafe:
+    """`data` as JSON types, converted once: parts already converted (`JsonSafe`, such as a
+    record's part shared by its pushes) are taken as they are, here and in the push's event."""
+    return JsonSafe({k: to_jsonable(v) for k, v in data.items()})
+
+
 def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
     """Save pushes with their frozen snapshots and emit one event per push (and a claimed event
     for those claimed on push), notifying the addressee's liaisons."""
@@ -321,11 +334,16 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
     if any(p.pk is None for p in pushes):  # engines that do not return ids
         raise RuntimeError("bulk_create did not return push ids")
     snaps = []
+    frozen: list[dict] = []
     for p, data in items:
-        data = {**data, "push": {"id": p.pk, "kind": p.kind, "pushed_at": p.pushed_at}}
+        # the content as JSON once (a record's part is shared by its pushes), then the push's ids
+        data = _jsonable_once(
+            {**data, "push": {"id": p.pk, "kind": p.kind, "pushed_at": p.pushed_at}}
+        )
+        frozen.append(data)
         # An expression value makes Django insert with VALUES rather than UNNEST arrays, whose
         # client-side quoting of large JSON documents is slow on psycopg (ADR 0014).
-        snaps.append(PushSnapshot(push=p, data=Value(to_jsonable(data), output_field=JSONField())))
+        snaps.append(PushSnapshot(push=p, data=Value(data, output_field=JSONField())))
     PushSnapshot.objects.bulk_create(snaps)
     PushOpen.objects.bulk_create(
         [
@@ -347,7 +365,7 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
     for p in pushes:
         per_addressee.setdefault(p.addressee_department_id, []).append(p)
     specs: list[dict] = []
-    for p, data in items:
+    for (p, _data), data in zip(items, frozen, strict=True):
         payload = {**push_payload(p), "snapshot": data}
         parties = [p.addressee_department_id, p.sender_department_id]
         spec = {
@@ -940,7 +958,10 @@ def complete_records(
                 gaps.append(r)
                 continue
             lic = licence_of.get(r.pk)
-            base = record_snapshot(r, mats.get(r.pk, []), lic)
+            base = {
+                k: JsonSafe(to_jsonable(v)) if isinstance(v, dict) else to_jsonable(v)
+                for k, v in record_snapshot(r, mats.get(r.pk, []), lic).items()
+            }
             for g in groups:
                 route = {"division": _division_ref(g["division"]), "entries": g["entries"]}
                 pushes.append(
