@@ -22,7 +22,7 @@ from django.utils import timezone
 from shenguan.audit.services import audit_record
 from shenguan.calendar import workdays
 from shenguan.calendar.services import deadline_compute
-from shenguan.core.serialize import to_jsonable
+from shenguan.core.serialize import JsonSafe, to_jsonable
 from shenguan.org.models import LiaisonAssignment, LiaisonKind
 from shenguan.outbox.services import outbox_emit, outbox_emit_many
 from shenguan.policy.params import ClaimMode
@@ -51,62 +51,106 @@ AUTO_CLAIM_BATCH = 20000
 # --- auto-claim at the deadline ----------------------------------------------------------------
 
 
-def _claim_ids(ids: list[int]) -> list[tuple]:
-    """Claim these pushes on timeout: delete their PushOpen rows; the rows this statement
-    deleted (push id, jurisdiction, addressee, sender, kind). A manual claim racing it deletes
-    the same row first (then this statement skips it) or waits and finds it gone (ADR 0014)."""
+_OPEN_COLS = "push_id, jurisdiction_id, addressee_department_id, sender_department_id, kind"
+
+
+def _group(rows) -> list[tuple]:
+    """Deleted open rows (push, jurisdiction, addressee, sender, kind) grouped by jurisdiction,
+    addressee and kind: (jurisdiction, addressee, kind, sorted push ids, sorted senders)."""
+    groups: dict[tuple, tuple[list, set]] = {}
+    for pk, jid, addressee, sender, kind in rows:
+        ids, senders = groups.setdefault((jid, addressee, kind), ([], set()))
+        ids.append(pk)
+        senders.add(sender)
+    return [(*k, sorted(ids), sorted(senders)) for k, (ids, senders) in sorted(groups.items())]
+
+
+def _claim_batch_pg(now: dt.datetime, batch: int, after: tuple | None):
+    """Claim up to `batch` due open pushes after the keyset `after` (deadline, push id) in one
+    statement: delete their open rows and return them grouped (see `_group`), with the last
+    key deleted. A manual claim racing it deletes a row first (then this statement skips it) or
+    waits and finds it gone (ADR 0014)."""
     table = PushOpen._meta.db_table
-    cols = "push_id, jurisdiction_id, addressee_department_id, sender_department_id, kind"
+    keyset = "AND (claim_due_at, push_id) > (%s, %s)" if after else ""
+    params = [ClaimMode.TIMEOUT, now, *(after or ()), batch]
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # the ids as one array literal: quoting a list element by element is slow client-side
-            cur.execute(
-                f"DELETE FROM {table} WHERE push_id = ANY(%s::bigint[]) "  # noqa: S608
-                f"RETURNING {cols}",
-                ["{" + ",".join(str(int(i)) for i in ids) + "}"],
-            )
-            return list(cur.fetchall())
-        out: list[tuple] = []
-        for i in range(0, len(ids), 10000):
-            chunk = ids[i : i + 10000]
+        cur.execute(
+            f"""
+            WITH gone AS (
+                DELETE FROM {table} WHERE push_id = ANY(ARRAY(
+                    SELECT push_id FROM {table}
+                    WHERE claim_policy = %s AND claim_due_at <= %s {keyset}
+                    ORDER BY claim_due_at, push_id LIMIT %s))
+                RETURNING {_OPEN_COLS}, claim_due_at),
+            last AS (SELECT claim_due_at, push_id FROM gone
+                     ORDER BY claim_due_at DESC, push_id DESC LIMIT 1)
+            SELECT g.jurisdiction_id, g.addressee_department_id, g.kind,
+                   array_agg(g.push_id ORDER BY g.push_id),
+                   array_agg(DISTINCT g.sender_department_id),
+                   (SELECT claim_due_at FROM last), (SELECT push_id FROM last)
+            FROM gone g GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            """,  # noqa: S608 - the table name comes from the model
+            params,
+        )
+        out = cur.fetchall()
+    if not out:
+        return [], None
+    groups = [
+        (jid, dept, kind, list(ids), sorted(senders)) for jid, dept, kind, ids, senders, *_ in out
+    ]
+    return groups, (out[0][5], out[0][6])
+
+
+def _claim_batch_generic(now: dt.datetime, batch: int, after: tuple | None):
+    """The same on SQLite: read the batch's ids, then delete them returning the rows."""
+    qs = PushOpen.objects.filter(claim_policy=ClaimMode.TIMEOUT, claim_due_at__lte=now)
+    if after is not None:
+        qs = qs.filter(claim_due_at__gte=after[0]).filter(
+            Q(claim_due_at__gt=after[0]) | Q(push_id__gt=after[1])
+        )
+    keys = list(
+        qs.order_by("claim_due_at", "push_id").values_list("claim_due_at", "push_id")[:batch]
+    )
+    if not keys:
+        return [], None
+    table = PushOpen._meta.db_table
+    rows: list[tuple] = []
+    with connection.cursor() as cur:
+        for i in range(0, len(keys), 10000):
+            chunk = [pk for _due, pk in keys[i : i + 10000]]
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(
-                f"DELETE FROM {table} WHERE push_id IN ({marks}) RETURNING {cols}",  # noqa: S608
+                f"DELETE FROM {table} WHERE push_id IN ({marks}) RETURNING {_OPEN_COLS}",  # noqa: S608
                 chunk,
             )
-            out.extend(cur.fetchall())
-        return out
+            rows.extend(cur.fetchall())
+    return _group(rows), keys[-1]
 
 
-def _report_batch(rows: list[tuple], now: dt.datetime) -> None:
+def _report_batch(groups: list[tuple], now: dt.datetime) -> None:
     """One audit event per jurisdiction and one outbox event per department and kind."""
     by_j: dict[int, list[int]] = {}
-    by_dept: dict[tuple, list[int]] = {}
-    senders: dict[tuple, set] = {}
-    for pk, jid, addressee, sender, kind in rows:
-        by_j.setdefault(jid, []).append(pk)
-        key = (jid, addressee, kind)
-        by_dept.setdefault(key, []).append(pk)
-        senders.setdefault(key, set()).add(sender)
-    liaisons = liaison_user_ids({k[1] for k in by_dept}, timezone.localdate(now))
+    liaisons = liaison_user_ids({g[1] for g in groups}, timezone.localdate(now))
+    swept_at = to_jsonable(now)
     events = []
-    for (jid, dept, kind), ids in sorted(by_dept.items()):
-        ids.sort()
+    for jid, dept, kind, ids, senders in groups:
+        by_j.setdefault(jid, []).extend(ids)
         label = KIND_LABELS.get(kind, kind)
         events.append(
             {
                 "event_type": AUTO_CLAIMED_EVENT[kind],
                 "jurisdiction_id": jid,
-                "payload": {
-                    "addressee_department_id": dept,
-                    "kind": kind,
-                    "push_ids": ids,
-                    "count": len(ids),
-                    "claimed_mode": ClaimedMode.TIMEOUT,
-                    "claim_late": True,
-                    "swept_at": now,
-                },
-                "department_ids": [dept, *sorted(senders[(jid, dept, kind)])],
+                # plain JSON already: the outbox takes it as it is
+                "payload": JsonSafe(
+                    addressee_department_id=dept,
+                    kind=kind,
+                    push_ids=ids,
+                    count=len(ids),
+                    claimed_mode=ClaimedMode.TIMEOUT.value,
+                    claim_late=True,
+                    swept_at=swept_at,
+                ),
+                "department_ids": [dept, *senders],
                 "notify_user_ids": liaisons.get(dept, []),
                 "notify": {
                     "title": f"{len(ids)}条{label}推送已超时自动认领",
@@ -123,40 +167,29 @@ def _report_batch(rows: list[tuple], now: dt.datetime) -> None:
             action="push.auto_claim",
             obj=("linkage.push", f"{ids[0]}..{ids[-1]}"),
             jurisdiction_id=jid,
-            after={"count": len(ids), "push_ids": ids, "swept_at": to_jsonable(now)},
+            after=JsonSafe(count=len(ids), push_ids=ids, swept_at=swept_at),
         )
 
 
 def push_auto_claim_due(*, now: dt.datetime | None = None, batch: int = AUTO_CLAIM_BATCH) -> dict:
     """Claim every open push whose timeout deadline has ended (超时自动认领, 002 §17): set-based,
-    in batches of their own transaction, in deadline order; idempotent. The claim is the delete
-    of the PushOpen row; the push rows are rewritten by `push_claims_materialize` (ADR 0014)."""
+    in batches of their own transaction, in deadline order (a keyset); idempotent. The claim is
+    the delete of the PushOpen row; the push rows are rewritten by `push_claims_materialize`
+    (ADR 0014)."""
     now = now or timezone.now()
+    claim = _claim_batch_pg if connection.vendor == "postgresql" else _claim_batch_generic
     claimed = batches = 0
-    last: tuple | None = None
-    base = PushOpen.objects.filter(claim_policy=ClaimMode.TIMEOUT, claim_due_at__lte=now)
+    after: tuple | None = None
     while True:
-        qs = base
-        if last is not None:
-            qs = qs.filter(claim_due_at__gte=last[0]).filter(
-                Q(claim_due_at__gt=last[0]) | Q(push_id__gt=last[1])
-            )
-        ids = list(qs.order_by("claim_due_at", "push_id").values_list("push_id", flat=True)[:batch])
-        if not ids:
-            break
-        # the keyset for the next batch: read one timestamp, not one per row
-        last_due = PushOpen.objects.filter(push_id=ids[-1]).values_list("claim_due_at", flat=True)
-        last = (last_due.first(), ids[-1])
-        if last[0] is None:  # claimed by hand meanwhile: restart from the beginning
-            last = None
         with transaction.atomic():
-            rows = _claim_ids(ids)
-            if rows:
-                _report_batch(rows, now)
-        claimed += len(rows)
-        batches += 1
-        if len(ids) < batch:
+            groups, last = claim(now, batch, after)
+            if groups:
+                _report_batch(groups, now)
+        if last is None:  # nothing left (or the rest was claimed by hand meanwhile)
             break
+        claimed += sum(len(g[3]) for g in groups)
+        batches += 1
+        after = last
     return {"claimed": claimed, "batches": batches}
 
 
