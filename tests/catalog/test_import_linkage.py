@@ -301,3 +301,31 @@ def test_entries_already_listed_are_refused_across_batches(yiyang, monkeypatch, 
         (7, "duplicate_entry"),
     ]
     assert report.records == 3
+
+
+def test_the_columns_of_002_are_stored(yiyang):
+    header = [*HEADER, "互动环节", "信息推送方式", "责任人", "联系电话", "监管职责", "备注"]
+    row = [
+        *ROWS[0],
+        "事前、联审会；结果推送",
+        "书面函告",
+        " 张三 ",
+        "0737-1234567",
+        " 第一条 \n\n 第二条",
+        "试点",
+    ]
+    report = _import(yiyang, _xlsx([header, row, list(ROWS[1])]))
+    assert report.ok and report.records == 2
+    first, second = _entries(yiyang)
+    assert first.stages == ["prior_guidance", "joint_review", "result_push"]
+    assert (first.push_method, first.responsible_person, first.contact_phone) == (
+        "letter",
+        "张三",
+        "0737-1234567",
+    )
+    assert (first.supervision_duties, first.note, first.power_type) == (
+        "第一条\n第二条",
+        "试点",
+        "licensing",
+    )
+    assert (second.stages, second.push_method, second.contact_phone) == ([], "platform", "")
