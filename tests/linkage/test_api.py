@@ -170,3 +170,27 @@ def test_material_upload_and_import_api(lk, province):
     assert resp.json()["problems"][0]["row"] == 2
     r = province.post(f"linkage/records/{rid}/complete")
     assert r.status_code == 200 and len(r.json()["push_ids"]) == 1
+
+
+def test_province_imports_a_csv_and_completes_it(lk, province):
+    today = dt.date.today()
+    head = (
+        "办件编号,事项编码,申请人类型,申请人,身份证号码,"
+        "受理日期,决定日期,决定文书号,审批结果,证照编号"
+    )
+    rows = [
+        f"CSV-{i},{code},自然人,孙{i},{PERSON_ID},{today - dt.timedelta(days=4)},{today},"
+        f"聊审〔2026〕C{i}号,准予,XK-CSV-{i}"
+        for i, code in enumerate([lk.food.code, lk.building.code])
+    ]
+    f = io.BytesIO(("\n".join([head, *rows]) + "\n").encode("gb18030"))
+    f.name = "办件.csv"
+    resp = province.client.post(
+        "/api/v1/linkage/records/import", {"file": f, "complete": "true"}, headers=province.headers
+    )
+    assert resp.status_code == 201, resp.content.decode()
+    body = resp.json()
+    assert (body["created"], body["pushes"], body["completed"]) == (2, 3, True)
+    recs = ApprovalRecord.objects.filter(case_number__startswith="CSV-", state="completed")
+    assert sorted(r.source for r in recs) == ["import", "import"]
+    assert Push.objects.filter(record__in=recs).count() == 3

@@ -277,3 +277,104 @@ def test_auto_claim_audit_lists_every_push(lk):
     push_auto_claim_due(now=dt.datetime(2100, 1, 1, tzinfo=SH))
     ev = AuditEvent.objects.get(action="push.auto_claim")
     assert len(ev.after["push_ids"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("outcome", "state"),
+    [("cancel", "cancelled"), ("annul", "annulled"), ("revoke", "revoked")],
+)
+def test_disposal_changes_the_licence_and_goes_back_to_the_regulator(lk, outcome, state):
+    rec = completed(lk, f"DS-{outcome}")
+    lic = Licence.objects.get(record=rec)
+    fb = svc.feedback_create(
+        actor=lk.users["regulator_leader"],
+        kind="revocation_opinion",
+        title="处置意见",
+        content="存在应予处置的情形",
+        licence=lic,
+        published_on=dt.date.today(),
+    )
+    d = svc.disposal_record(
+        actor=lk.users["bureau_head"],
+        feedback=fb,
+        outcome=outcome,
+        decided_on=dt.date.today(),
+        decision_number=f"聊审批〔2026〕{outcome}号",
+    )
+    lic.refresh_from_db()
+    assert lic.state == state and lic.state_since == dt.date.today()
+    ev = lic.events.order_by("id").last()
+    assert (ev.from_state, ev.to_state, ev.feedback_id) == ("valid", state, fb.pk)
+    back = Push.objects.get(kind=PushKind.DISPOSAL, feedback=fb)
+    assert back.addressee_department_id == lk.reg_a.pk and back.direction == "to_regulator"
+    assert back.snapshot.data["disposal"]["id"] == d.pk
+    # the regulator claims the outcome like any push
+    svc.push_claim(actor=lk.users["regulator_liaison"], push=back)
+    # a final state cannot be disposed of again
+    fb2 = svc.feedback_create(
+        actor=lk.users["regulator_leader"],
+        kind="revocation_opinion",
+        title="再次处置意见",
+        content="重复",
+        licence=lic,
+        published_on=dt.date.today(),
+    )
+    with pytest.raises(Conflict) as err:
+        svc.disposal_record(
+            actor=lk.users["bureau_head"],
+            feedback=fb2,
+            outcome="cancel",
+            decided_on=dt.date.today(),
+            decision_number="X",
+        )
+    assert err.value.code == "bad_transition"
+
+
+def test_correction_answered_after_its_deadline_is_late(lk):
+    rec = completed(lk, "CR-LATE")
+    asked = dt.datetime(2026, 10, 12, 10, tzinfo=SH)  # Monday: 2 working days → end of Wed 14th
+    fb = svc.feedback_create(
+        actor=lk.users["regulator_liaison"],
+        kind="correction_request",
+        title="许可条件把关不严",
+        content="现场与材料不符",
+        record=rec,
+        published_on=dt.date(2026, 10, 12),
+        at=asked,
+    )
+    assert fb.reply_deadline.due_date == dt.date(2026, 10, 14)
+    from django.utils import timezone
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timezone, "now", lambda: dt.datetime(2026, 10, 15, 9, tzinfo=SH))
+        fb = svc.correction_reply(
+            actor=lk.users["bureau_liaison"], feedback=fb, outcome="corrected", text="已重新核查"
+        )
+    assert fb.reply_late is True
+    fb.reply_deadline.refresh_from_db()
+    assert fb.reply_deadline.state == DeadlineState.LATE
+    back = Push.objects.get(kind=PushKind.CORRECTION_REPLY, feedback=fb)
+    assert back.snapshot.data["reply"]["late"] is True
+
+
+def test_daily_digest_reaches_the_sms_gateway(lk, settings):
+    """The digest's SMS goes through the configured gateway (pluggable; the shipped one logs)."""
+    from shenguan.outbox import delivery
+    from tests.outbox import gateways
+
+    completed(lk, "DG-SMS")
+    settings.SHENGUAN_SMS_GATEWAY = "tests.outbox.gateways.RecordingGateway"
+    settings.SHENGUAN_WORKER_IDLE_SLEEP = 0.01
+    gateways.SENT.clear()
+    daily_digest_send(now=dt.datetime(2026, 10, 12, 9, tzinfo=SH))
+    delivery.run_worker(worker_id="digest-test", until_empty=True, max_seconds=30)
+    texts = [m["text"] for m in gateways.SENT]
+    assert len(texts) == 2  # the regulator's and the bureau's liaison
+    assert {m["phone"] for m in gateways.SENT} == {"13806350001"}
+    assert all(t.startswith("【审管联动】") for t in texts)
+    assert any("待认领1条" in t for t in texts)
+    from shenguan.outbox.models import Notification
+
+    liaison = lk.users["regulator_liaison"]
+    note = Notification.objects.filter(user=liaison, title__startswith="审管联动每日提醒").get()
+    assert "待认领1条" in note.body

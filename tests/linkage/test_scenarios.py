@@ -212,9 +212,18 @@ def test_wuhai_2018(wuhai, client):
     # the bureau's feedback push was claimed implicitly by the disposal
     assert Push.objects.get(kind=PushKind.FEEDBACK, feedback=opinion).state == PushState.CLAIMED
     assert d.licence_id == lic.pk
+    # the whole story on the regulator's detail page: pushed → claimed → opinion → disposal
+    timeline = sel.push_timeline(user=lk.users["regulator_liaison"], push=push)
+    tags = [e["tag"] for e in timeline if e["tag"]]
+    assert tags.index("push") < tags.index("claim") < tags.index("feedback")
+    assert tags.index("feedback") < tags.index("disposal")
+    assert any("有效 → 注销" in e["label"] for e in timeline)
+    # anyone can verify the licence without logging in: cancelled, the holder masked
     resp = client.get("/public/licences/verify", {"number": lic.number})
     assert resp.status_code == 200
     body = resp.content.decode()
-    assert "注销" in body
-    assert "张*" in body or "张" in body
-    assert "371502" not in body  # no identity number on the public page
+    assert "注销" in body and lic.number in body
+    assert "张*" in body and "张三" not in body
+    assert rec.applicant_id_number[:6] not in body  # no identity number on the public page
+    (public,) = client.get("/api/v1/linkage/verify", {"number": lic.number}).json()
+    assert (public["state"], public["holder"]) == ("cancelled", "张*")
