@@ -600,9 +600,13 @@ class PushQuerySet(RestrictedQuerySet):
     """Pushes with their claim read through `PushOpen` (`with_claim`), normalised on fetch."""
 
     def with_claim(self) -> PushQuerySet:
-        """Annotate whether each push still waits for its claim (a PushOpen row exists)."""
+        """Annotate whether each push still waits for its claim (a PushOpen row exists). A left
+        join on the open row's key, not an EXISTS: PostgreSQL may run an EXISTS in the select
+        list as a hashed subplan that reads the whole open table for a page of 50 rows."""
         return self.annotate(
-            is_open=models.Exists(PushOpen.objects.filter(push_id=models.OuterRef("pk")))
+            is_open=models.ExpressionWrapper(
+                Q(open__push_id__isnull=False), output_field=models.BooleanField()
+            )
         )
 
     def _fetch_all(self):
@@ -744,6 +748,13 @@ class Push(JurisdictionScoped):
                 fields=["claim_due_at", "id"],
                 condition=Q(state="pending", claim_policy="timeout"),
                 name="lk_push_due",
+            ),
+            # the auto-claimed box: timeout pushes past their deadline whose row still says
+            # pending (claimed by the sweep, not rewritten yet), per department
+            models.Index(
+                fields=["jurisdiction", "addressee_department", "claim_due_at", "id"],
+                condition=Q(state="pending", claim_policy="timeout"),
+                name="lk_push_swept",
             ),
             models.Index(
                 fields=["feedback"], condition=Q(feedback__isnull=False), name="lk_push_fb"

@@ -199,8 +199,11 @@ class MergedPushes:
         self.parts = parts
 
     def _head(self, stop: int | None) -> list:
-        fetched = [list(p[:stop]) if stop is not None else list(p) for p in self.parts]
-        merged = heapq.merge(*fetched, key=lambda x: (x.pushed_at, x.pk), reverse=True)
+        key = lambda x: (x.pushed_at, x.pk)  # noqa: E731
+        fetched = [
+            sorted(p[:stop] if stop is not None else p, key=key, reverse=True) for p in self.parts
+        ]
+        merged = heapq.merge(*fetched, key=key, reverse=True)
         return list(merged)[:stop] if stop is not None else list(merged)
 
     def __getitem__(self, s):
@@ -276,10 +279,15 @@ def push_list(*, user, box: str = "all", filters: dict | None = None):
             ]
         )
     if box == "auto_claimed":
+        # Claimed on timeout but not rewritten yet: only pushes whose deadline has passed, read
+        # backwards from now on the department's deadline index (its open pushes not yet due
+        # are never touched). The deadline grows with the push time (one claim budget), and
+        # the merge sorts the rows it takes by push time.
+        swept = received.filter(AUTO_PENDING_ROW, claim_due_at__lte=timezone.now())
         return MergedPushes(
             [
                 received.filter(claimed_mode=ClaimedMode.TIMEOUT).order_by(*newest),
-                received.filter(claimed_mode="").filter(AUTO_PENDING_ROW).order_by(*newest),
+                swept.order_by("-claim_due_at", "-id"),
             ]
         )
     sent = qs.filter(sender_department_id=mine).order_by(*newest)
