@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import glob
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -97,7 +99,8 @@ def test_003_fixture_yields_twelve_entries_with_the_source_codes_and_names(yiyan
 
 def test_fixture_matches_the_seed_text(yiyang):
     """Independent oracle: the transcription equals the attachment in the seed document."""
-    paths = glob.glob("/work/shared/seeds/003_*.txt")
+    seeds = os.environ.get("SHENGUAN_SEEDS_DIR") or Path(__file__).parents[3] / "shared" / "seeds"
+    paths = sorted(glob.glob(str(Path(seeds) / "003_*.txt")))
     if not paths:
         pytest.skip("seed documents not available")
     with open(paths[0], encoding="utf-8") as fh:
