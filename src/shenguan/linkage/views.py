@@ -568,40 +568,49 @@ def feedback_detail(request, pk: int):
     return render(request, "linkage/feedback_detail.html", ctx)
 
 
+def _feedback_action(request, pk: int, form_class, service, *, done: str, incomplete: str):
+    """Run the bureau's answer to a feedback (a disposal or a correction reply) from its form and
+    go back to the feedback's page with the outcome as a message."""
+    fb = sel.feedback_get(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, feedback=fb, **form.cleaned_data)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, incomplete)
+    return _back(request, reverse("linkage:feedback_detail", args=[pk]))
+
+
 @login_required
 @require_POST
 def feedback_dispose(request, pk: int):
     """Record the disposal of a revocation opinion (处置)."""
-    fb = sel.feedback_get(user=request.user, pk=pk)
-    form = DisposalForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.disposal_record(actor=request.user, feedback=fb, **form.cleaned_data)
-        except DomainError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("处置结果已登记并推送至监管部门"))
-    else:
-        messages.error(request, _("请完整填写处置结果和决定日期"))
-    return _back(request, reverse("linkage:feedback_detail", args=[pk]))
+    return _feedback_action(
+        request,
+        pk,
+        DisposalForm,
+        svc.disposal_record,
+        done=_("处置结果已登记并推送至监管部门"),
+        incomplete=_("请完整填写处置结果和决定日期"),
+    )
 
 
 @login_required
 @require_POST
 def feedback_reply(request, pk: int):
     """Answer a correction request (纠错答复)."""
-    fb = sel.feedback_get(user=request.user, pk=pk)
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.correction_reply(actor=request.user, feedback=fb, **form.cleaned_data)
-        except DomainError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("答复已推送至监管部门"))
-    else:
-        messages.error(request, _("请选择答复结果并填写答复内容"))
-    return _back(request, reverse("linkage:feedback_detail", args=[pk]))
+    return _feedback_action(
+        request,
+        pk,
+        ReplyForm,
+        svc.correction_reply,
+        done=_("答复已推送至监管部门"),
+        incomplete=_("请选择答复结果并填写答复内容"),
+    )
 
 
 # --- notices -----------------------------------------------------------------------------------
