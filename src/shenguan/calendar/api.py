@@ -7,6 +7,7 @@ from typing import Annotated
 
 from ninja import File, Form, Path, Query, Router, UploadedFile
 
+from shenguan.core.api_errors import ApiError
 from shenguan.core.errors import PermissionDenied, ValidationFailed
 from shenguan.org.roles import Perm
 
@@ -15,11 +16,10 @@ from .importer import MAX_BYTES, parse_calendar
 from .schemas import (
     AddOut,
     BetweenOut,
+    CalendarImportOut,
     DayIn,
     DaySetOut,
     ErrorListOut,
-    ErrorOut,
-    ImportOut,
     LoadedYearOut,
     YearOut,
 )
@@ -27,7 +27,7 @@ from .services import calendar_day_set, calendar_import_year
 
 router = Router(tags=["calendar"])
 
-_READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+_READ_ERRORS = {401: ApiError, 403: ApiError, 422: ApiError}
 _MIN, _MAX = workdays.FIRST.year, workdays.LAST.year
 
 
@@ -158,11 +158,11 @@ def _require_manage(actor) -> None:
 @router.post(
     "/import",
     response={
-        200: ImportOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        409: ErrorOut,
+        200: CalendarImportOut,
+        400: ApiError,
+        401: ApiError,
+        403: ApiError,
+        409: ApiError,
         422: ErrorListOut,
     },
     summary="导入年度日历（CSV 或 YAML）",
@@ -215,7 +215,7 @@ def import_year(
 
 @router.put(
     "/days/{date}",
-    response={200: DaySetOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: DaySetOut, 401: ApiError, 403: ApiError, 409: ApiError, 422: ApiError},
     summary="修改某一天（节假日 / 调休上班 / 普通日）",
 )
 def put_day(request, date: dt.date, body: DayIn):

@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from shenguan.core.api_errors import ApiError
+
 
 class DayOut(Schema):
     """A holiday or make-up working day (节假日/调休上班日)."""
@@ -61,7 +63,7 @@ class BetweenOut(Schema):
     provisional: bool
 
 
-class ProblemOut(Schema):
+class CalendarProblemOut(Schema):
     """One problem of an uploaded file, with its line and field."""
 
     line: int | None = None
@@ -80,7 +82,7 @@ class DayChangeOut(Schema):
     old_name: str | None = None
 
 
-class ImportOut(Schema):
+class CalendarImportOut(Schema):
     """The result (or, on a dry run, the preview) of importing a year."""
 
     dry_run: bool
@@ -93,7 +95,7 @@ class ImportOut(Schema):
     added: list[DayChangeOut]
     removed: list[DayChangeOut]
     changed: list[DayChangeOut]
-    warnings: list[ProblemOut]
+    warnings: list[CalendarProblemOut]
     deadlines_moved: int = Field(..., description="将重算（或已重算）的进行中时限个数")
     recomputed: int | None = Field(None, description="实际重算的时限个数（试运行时为空）")
 
@@ -117,15 +119,7 @@ class DaySetOut(Schema):
     recomputed: int
 
 
-class ErrorOut(Schema):
-    """The error body: {code, message, field}."""
-
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorListOut(ErrorOut):
+class ErrorListOut(ApiError):
     """Several problems, each with its line and field (nothing was written)."""
 
-    problems: list[ProblemOut] = []
+    problems: list[CalendarProblemOut] = []

@@ -24,6 +24,8 @@ from . import exports, importers, selectors, services
 from .schemas import (
     AliasIn,
     AliasOut,
+    CatalogImportOut,
+    CatalogVersionOut,
     EntryFilters,
     EntryIn,
     EntryOut,
@@ -32,7 +34,6 @@ from .schemas import (
     GapsOut,
     HandlingOut,
     ImportErrorOut,
-    ImportOut,
     ItemDetail,
     ItemFilters,
     ItemIn,
@@ -57,7 +58,6 @@ from .schemas import (
     TransferIn,
     TransferOut,
     VersionIn,
-    VersionOut,
 )
 
 router = Router(tags=["catalog"])
@@ -443,7 +443,9 @@ def entry_retire(request, entry_id: int, payload: EntryRetireIn):
     return selectors.entry_get(user=request.auth, pk=entry_id)
 
 
-@router.get("/versions", response={200: Page[VersionOut], **READ}, summary="清单发布版本列表")
+@router.get(
+    "/versions", response={200: Page[CatalogVersionOut], **READ}, summary="清单发布版本列表"
+)
 def version_list(request, page: Query[PageParams], jurisdiction_id: int | None = None):
     """Published versions, newest first."""
     return paginate(
@@ -467,7 +469,9 @@ def version_entries(
     return paginate(selectors.version_entries(version, f), page)
 
 
-@router.post("/versions", response={201: VersionOut, **WRITE}, summary="公布清单（生成新版本）")
+@router.post(
+    "/versions", response={201: CatalogVersionOut, **WRITE}, summary="公布清单（生成新版本）"
+)
 def version_publish(request, payload: VersionIn):
     """Publish the live list as a dated version."""
     j = _jurisdiction(request, payload.jurisdiction_id)
@@ -553,8 +557,8 @@ def gaps(request, jurisdiction_id: int | None = None, on_date: dt.date | None = 
 @router.post(
     "/import/{kind}",
     response={
-        200: ImportOut,
-        201: ImportOut,
+        200: CatalogImportOut,
+        201: CatalogImportOut,
         422: ImportErrorOut,
         **error_responses(400, 403, 404),
     },

@@ -495,7 +495,7 @@ class RouteOut(Schema):
     via_main: bool
 
 
-class VersionOut(Schema):
+class CatalogVersionOut(Schema):
     """A published, dated version of the linkage list."""
 
     id: int
@@ -616,7 +616,7 @@ class GapsOut(Schema):
         return obj.jurisdiction.pk
 
 
-class ProblemOut(Schema):
+class CatalogProblemOut(Schema):
     """One problem of an imported file."""
 
     row: int = Field(description="表格中的行号（从1开始；0表示整个文件）")
@@ -625,7 +625,7 @@ class ProblemOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class CatalogImportOut(Schema):
     """The result of an import or a dry run."""
 
     kind: str
@@ -634,7 +634,7 @@ class ImportOut(Schema):
     header_row: int | None
     rows_read: int
     records: int
-    problems: list[ProblemOut]
+    problems: list[CatalogProblemOut]
     created: dict
     batch: str
     sha256: str
@@ -646,4 +646,4 @@ class ImportErrorOut(Schema):
     code: str
     message: str
     field: str | None = None
-    problems: list[ProblemOut]
+    problems: list[CatalogProblemOut]

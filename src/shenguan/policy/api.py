@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
+from shenguan.core.api_errors import ApiError
 from shenguan.core.errors import NotFound, PermissionDenied
 from shenguan.org.roles import Perm
 
@@ -12,21 +13,20 @@ from .schemas import (
     AssignIn,
     AssignOut,
     CloneIn,
-    ErrorOut,
     JurisdictionParamsOut,
     ParamsIn,
+    PolicyVersionOut,
     ProfileOut,
     ProfileSummaryOut,
     RecomputeIn,
     RecomputeOut,
-    VersionOut,
 )
 from .services import policy_assign, policy_clone, policy_recompute, policy_update
 
 router = Router(tags=["policy"])
 
-_READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-_WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+_READ = {401: ApiError, 403: ApiError, 404: ApiError}
+_WRITE = {400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 422: ApiError}
 
 
 def _summary(p) -> dict:
@@ -73,7 +73,7 @@ def get_profile(request, code: str):
 
 @router.get(
     "/profiles/{code}/versions",
-    response={200: list[VersionOut], **_READ},
+    response={200: list[PolicyVersionOut], **_READ},
     summary="政策配置的版本历史",
 )
 def list_versions(request, code: str):

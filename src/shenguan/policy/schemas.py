@@ -48,7 +48,7 @@ class ChangeOut(Schema):
     after: Any = None
 
 
-class VersionOut(Schema):
+class PolicyVersionOut(Schema):
     """A version of a profile (配置版本) and its differences from the previous one."""
 
     number: int
@@ -113,11 +113,3 @@ class JurisdictionParamsOut(Schema):
     profile: str
     version: int
     params: dict[str, Any]
-
-
-class ErrorOut(Schema):
-    """The error body: {code, message, field}."""
-
-    code: str
-    message: str
-    field: str | None = None
