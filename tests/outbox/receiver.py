@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import ssl
 import threading
 import time
 from collections import defaultdict
@@ -34,6 +35,7 @@ class Call:
     n: int
     started: float
     content_type: str = ""
+    host: str = ""  # the Host header
 
     def json(self):
         return json.loads(self.body)
@@ -61,6 +63,10 @@ class Receiver:
     """The receiving system (接收方) of the tests."""
 
     respond: Callable = ok
+    bind: str = "127.0.0.1"  # the address to listen on
+    port: int = 0  # 0: any free port
+    tls: ssl.SSLContext | None = None  # serve https with this server context
+    server_names: list[str | None] = field(default_factory=list)  # SNI of each TLS handshake
     secrets: dict[str, str] = field(default_factory=dict)  # path -> whsec_ secret
     calls: list[Call] = field(default_factory=list)
     overlaps: list[tuple[str, str]] = field(default_factory=list)
@@ -118,6 +124,7 @@ class Receiver:
                                 n=n,
                                 started=started,
                                 content_type=self.headers.get("content-type", ""),
+                                host=self.headers.get("host", ""),
                             )
                         )
                 payload = b'{"ok": true}' if 200 <= status < 300 else b'{"ok": false}'
@@ -132,7 +139,10 @@ class Receiver:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the sender gave up (a timeout test)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((self.bind, self.port), Handler)
+        if self.tls is not None:
+            self.tls.sni_callback = lambda sock, name, ctx: self.server_names.append(name)
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         return self
@@ -145,7 +155,7 @@ class Receiver:
     def url(self, path: str = "/hook") -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{path}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}{path}"
 
     def calls_for(self, path: str | None = None) -> list[Call]:
         with self._lock:

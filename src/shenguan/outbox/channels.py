@@ -28,7 +28,7 @@ from shenguan.core.masking import mask_phone
 
 from . import signing
 from .models import Channel, Notification, OutboxDelivery, OutboxEvent, WebhookEndpoint
-from .network import refused_address
+from .network import PinnedTransport, check_target, pinned
 
 log = logging.getLogger("shenguan.outbox")
 
@@ -106,12 +106,14 @@ _clients_lock = threading.Lock()
 
 
 def _client(timeout: float) -> httpx.Client:
-    """One pooled HTTP client per process and timeout (connections are reused across rows)."""
+    """One pooled HTTP client per process and timeout (connections are reused across rows); it
+    connects only to the addresses pinned for the attempt (`network.pinned`)."""
     key = (os.getpid(), timeout)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
             client = httpx.Client(
+                transport=PinnedTransport(),
                 timeout=httpx.Timeout(timeout),
                 follow_redirects=False,
                 headers={"user-agent": USER_AGENT},
@@ -140,17 +142,22 @@ def deliver_webhook(delivery: OutboxDelivery) -> Outcome:
         return Outcome(ok=False, cancel=True, error="投递没有对应的 Webhook 订阅")
     if not endpoint.active:
         return Outcome(ok=False, cancel=True, error="Webhook 订阅已停用")
-    try:
-        refused = refused_address(endpoint.url)
+    try:  # resolve once; the connection goes to these checked addresses only (ADR 0005)
+        target = check_target(endpoint.url)
     except OSError as exc:
         return Outcome(ok=False, error=f"域名解析失败（{exc}）"[:500])
-    if refused:
-        return Outcome(ok=False, cancel=True, error=f"目标地址 {refused} 不在允许投递的网段内")
+    if target.refused:
+        return Outcome(
+            ok=False, cancel=True, error=f"目标地址 {target.refused} 不在允许投递的网段内"
+        )
     body, hdrs = webhook_request(endpoint, delivery.event)
     timeout = float(settings.SHENGUAN_WEBHOOK_TIMEOUT)
     deadline = time.monotonic() + timeout
     try:
-        with _client(timeout).stream("POST", endpoint.url, content=body, headers=hdrs) as resp:
+        with (
+            pinned(target),
+            _client(timeout).stream("POST", endpoint.url, content=body, headers=hdrs) as resp,
+        ):
             excerpt = b""
             for chunk in resp.iter_bytes():
                 excerpt += chunk
