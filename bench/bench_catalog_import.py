@@ -12,7 +12,7 @@ PostgreSQL, with memory that does not grow with the file.
 
 On PostgreSQL the importer turns the per-row foreign-key triggers off for its bulk writes when
 the database role may (superuser, or `GRANT SET ON PARAMETER session_replication_role`) and
-checks the keys set-based instead (catalog/bulk.py, ADR 0013); "items_new_fk_triggers" imports
+checks the keys set-based instead (core/bulk.py, ADR 0013); "items_new_fk_triggers" imports
 the same file with the triggers left on, the figure for a role without that right.
 """
 
@@ -85,9 +85,9 @@ def _precreate_items(j, rows: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from shenguan.catalog.bulk import allocate_ids, db_datetime, insert_rows
     from shenguan.catalog.importers import _ITEM_FIELDS
     from shenguan.catalog.models import LicensingItem
+    from shenguan.core.bulk import allocate_ids, db_datetime, insert_rows
     from shenguan.org.models import Department
 
     regs = {
@@ -186,7 +186,7 @@ def _import(j, path: Path, fk_triggers: bool = False) -> tuple[float, object]:
 def _may_skip_fk_triggers() -> bool:
     from django.db import connection, transaction
 
-    from shenguan.catalog.bulk import release_reservations, skip_fk_triggers
+    from shenguan.core.bulk import release_reservations, skip_fk_triggers
 
     if connection.vendor != "postgresql":
         return False

@@ -9,9 +9,10 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from shenguan.catalog import bulk, importers
+from shenguan.catalog import importers
 from shenguan.catalog.models import LinkageEntry, LinkageEntrySupervision, SupervisionItem
 from shenguan.catalog.seed003 import build_xlsx
+from shenguan.core import bulk
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -28,14 +28,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
-from shenguan.core.errors import DomainError, ErrorList, ValidationFailed
-from shenguan.core.text import normalize_text
-from shenguan.org.models import Department, Division, Jurisdiction
-from shenguan.org.roles import DepartmentKind
-from shenguan.org.validators import clean_phone
-
-from . import services
-from .bulk import (
+from shenguan.core.bulk import (
     allocate_ids,
     db_date,
     db_datetime,
@@ -46,6 +39,13 @@ from .bulk import (
     skip_fk_triggers,
     update_column,
 )
+from shenguan.core.errors import DomainError, ErrorList, ValidationFailed
+from shenguan.core.text import normalize_text
+from shenguan.org.models import Department, Division, Jurisdiction
+from shenguan.org.roles import DepartmentKind
+from shenguan.org.validators import clean_phone
+
+from . import services
 from .handling import live_entries_q
 from .models import (
     ChangeKind,
@@ -1099,7 +1099,7 @@ def _new_item_row(jid, item_id, name, code, dept, power, moved, day, record_id, 
 
 def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notify, filename):
     """Pass 2: write the validated records in one transaction (keys allocated first, rows sent
-    by COPY or multi-row INSERT, foreign keys checked set-based where possible, see bulk.py)."""
+    by COPY or multi-row INSERT, foreign keys checked set-based where possible: core/bulk.py)."""
     jid = jurisdiction.pk
     db = scratch.db
     user_id = actor.pk if actor is not None and getattr(actor, "kind", "") == "user" else None
@@ -1121,7 +1121,7 @@ def _linkage_write(actor, jurisdiction, scratch, report, mode, valid_from, notif
                 retired_regs = list(live.values_list("regulator_id", flat=True).distinct())
                 report.created["retired_entries"] = live.update(valid_to=valid_from)
             # the foreign keys of the bulk writes are checked set-based where the role may
-            # turn the per-row triggers off (bulk.py)
+            # turn the per-row triggers off (core/bulk.py)
             skip_fk_triggers()
             # new supervision items
             last = ""
