@@ -16,8 +16,18 @@ class JsonSafe(dict):
     again — for large documents handed on, such as a push's frozen content in its event."""
 
 
+_PLAIN = frozenset({type(None), bool, int, float, str, JsonSafe})
+
+
 def to_jsonable(value: Any) -> Any:
     """A value as plain JSON types (dates and datetimes as ISO strings, UTC for datetimes)."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common cases first, by exact type (payloads have many leaves)
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [to_jsonable(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if type(value) is JsonSafe:
