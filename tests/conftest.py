@@ -26,6 +26,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a browser test's own teardown, stop Chromium unless the next test drives it too, so
+    the browser's lifted async check (DJANGO_ALLOW_ASYNC_UNSAFE) never reaches other tests."""
+    try:
+        return (yield)
+    finally:
+        from tests.browser.conftest import stop_browser_unless_needed
+
+        stop_browser_unless_needed(nextitem)
+
+
+def pytest_sessionfinish(session):
+    """A run stopped early (-x, Ctrl+C) still closes Chromium and restores the environment."""
+    from tests.browser.conftest import stop_browser
+
+    stop_browser()
+
+
 def _is_transactional(request) -> bool:
     names = set(request.fixturenames)
     if names & {"transactional_db", "live_server", "django_db_reset_sequences"}:

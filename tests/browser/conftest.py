@@ -48,73 +48,97 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+_UNSET = object()
+
+
 class _Browser:
-    """One Playwright and one Chromium per test process, however many conftest modules import
-    the fixtures below (each import is a separate session fixture; Playwright's sync API allows
-    a single instance per thread)."""
+    """The one Playwright and Chromium of the test process, shared by consecutive browser tests.
+
+    Started by the first test that drives a page; stopped after the last of a run of browser
+    tests (`stop_unless_needed`, called from tests/conftest.py) and at the end of the session.
+    Playwright's sync API allows one instance per thread, however many conftest modules import
+    the fixtures below.
+
+    While Playwright runs it marks its event loop as running on this thread, and the test code's
+    synchronous ORM calls would trip Django's async-safety check; so DJANGO_ALLOW_ASYNC_UNSAFE is
+    set for exactly that time and put back as it was on stop. Left set, it would leak into the
+    tests after and into the processes they start (`check --deploy` reports it as async.E001).
+    """
 
     pw = None
     ctx = None
-    users = 0
-    previous_async_unsafe: str | None = None
+    previous_async_unsafe: object = _UNSET
 
     @classmethod
-    def acquire(cls, profile_dir):
-        if cls.ctx is None:
+    def start(cls, tmp_path_factory):
+        if cls.ctx is not None:
+            return cls.ctx
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            _unavailable("playwright is not installed")
+        exe = chromium_path()
+        if exe is None:
+            _unavailable("Chromium not found (apt-get install chromium)")
+        compile_messages()
+        cls._lift_async_check()
+        pw = sync_playwright().start()
+        try:
+            ctx = pw.chromium.launch_persistent_context(
+                str(tmp_path_factory.mktemp("chromium-profile")),
+                executable_path=exe,
+                args=CHROMIUM_ARGS,
+                headless=True,
+                locale="zh-CN",
+                viewport={"width": 1280, "height": 900},
+            )
+        except Exception as exc:  # a broken browser fails (CI) or skips like a missing one
+            pw.stop()
+            cls._restore_async_check()
+            _unavailable(f"Chromium did not start: {exc}")
+        ctx.set_default_timeout(15_000)
+        cls.pw, cls.ctx = pw, ctx
+        return ctx
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.ctx is not None:
             try:
-                from playwright.sync_api import sync_playwright
-            except ImportError:
-                _unavailable("playwright is not installed")
-            exe = chromium_path()
-            if exe is None:
-                _unavailable("Chromium not found (apt-get install chromium)")
-            compile_messages()
-            # Playwright's sync API keeps an event loop on this thread; the test code's ORM
-            # calls are still synchronous, so Django's async-safety check is lifted meanwhile.
-            cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-            pw = sync_playwright().start()
-            try:
-                ctx = pw.chromium.launch_persistent_context(
-                    str(profile_dir),
-                    executable_path=exe,
-                    args=CHROMIUM_ARGS,
-                    headless=True,
-                    locale="zh-CN",
-                    viewport={"width": 1280, "height": 900},
-                )
-            except Exception as exc:  # a broken browser fails (CI) or skips like a missing one
-                pw.stop()
-                cls._restore_env()
-                _unavailable(f"Chromium did not start: {exc}")
-            ctx.set_default_timeout(15_000)
-            cls.pw, cls.ctx = pw, ctx
-        cls.users += 1
-        return cls.ctx
+                cls.ctx.close()
+                cls.pw.stop()
+            finally:
+                cls.pw = cls.ctx = None
+                cls._restore_async_check()
 
     @classmethod
-    def release(cls) -> None:
-        cls.users -= 1
-        if cls.users <= 0 and cls.ctx is not None:
-            cls.ctx.close()
-            cls.pw.stop()
-            cls.pw = cls.ctx = None
-            cls._restore_env()
+    def stop_unless_needed(cls, nextitem) -> None:
+        """Stop Chromium unless the next test drives a page too."""
+        if nextitem is None or "browser_context" not in getattr(nextitem, "fixturenames", ()):
+            cls.stop()
 
     @classmethod
-    def _restore_env(cls) -> None:
-        if cls.previous_async_unsafe is None:
+    def _lift_async_check(cls) -> None:
+        cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE", _UNSET)
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    @classmethod
+    def _restore_async_check(cls) -> None:
+        previous, cls.previous_async_unsafe = cls.previous_async_unsafe, _UNSET
+        if previous is _UNSET:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.previous_async_unsafe
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+stop_browser_unless_needed = _Browser.stop_unless_needed
+stop_browser = _Browser.stop
+
+
+@pytest.fixture
 def browser_context(tmp_path_factory):
-    """Chromium (a persistent context on a fresh user-data directory) for the session."""
-    ctx = _Browser.acquire(tmp_path_factory.mktemp("chromium-profile"))
-    yield ctx
-    _Browser.release()
+    """Chromium (a persistent context on a fresh user-data directory), kept across consecutive
+    browser tests."""
+    return _Browser.start(tmp_path_factory)
 
 
 @pytest.fixture
