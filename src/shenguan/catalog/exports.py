@@ -11,15 +11,17 @@ from collections.abc import Iterable, Iterator
 from django.http import HttpResponse
 from django.utils import timezone
 
+from shenguan.core.i18n import source_text
 from shenguan.core.masking import mask_phone
 
 from .importers import ITEM_COLUMNS, LINKAGE_COLUMNS, SUPERVISION_COLUMNS
 from .models import LicensingItem, LinkageEntry, PowerType, PushMethod, Stage, SupervisionItem
 from .tabular import write_csv, write_xlsx
 
-_POWER = dict(PowerType.choices)
-_PUSH = dict(PushMethod.choices)
-_STAGE = dict(Stage.choices)
+# The files are the import layouts, in Chinese whatever the reader's language (ADR 0006).
+_POWER = {value: source_text(label) for value, label in PowerType.choices}
+_PUSH = {value: source_text(label) for value, label in PushMethod.choices}
+_STAGE = {value: source_text(label) for value, label in Stage.choices}
 
 LINKAGE_ORDER = (
     "seq",
@@ -123,7 +125,9 @@ def item_rows(items: Iterable[LicensingItem]) -> Iterator[list]:
             _yes(it.accept_with_gaps_allowed),
             it.main_item.code if it.main_item_id else "",
             it.main_item.name if it.main_item_id else "",
-            it.get_transfer_status_display() if it.transfer_status != "undecided" else "",
+            source_text(it.get_transfer_status_display())
+            if it.transfer_status != "undecided"
+            else "",
             it.transfer_effective_on.isoformat() if it.transfer_effective_on else "",
             rec.batch_name if rec else "",
             rec.planned_on.isoformat() if rec and rec.planned_on else "",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from shenguan.core.i18n import source_text
 from shenguan.org.models import Department, Division
 from shenguan.org.roles import DepartmentKind
 
@@ -244,7 +246,11 @@ class SupervisionForm(forms.Form):
         self.fields["division"].label_from_instance = lambda d: f"{d.department} · {d}"
 
 
-_KIND_BY_LABEL = {str(label): value for value, label in HandoverKind.choices}
+def _kinds_by_label() -> dict[str, str]:
+    """Checklist categories by label: the Chinese ones, and those of the reader's language."""
+    out = {source_text(label): value for value, label in HandoverKind.choices}
+    out.update({str(label): value for value, label in HandoverKind.choices})
+    return out
 
 
 def checklist_text(lines: list[dict]) -> str:
@@ -271,13 +277,15 @@ class ChecklistField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         out = []
+        kinds = _kinds_by_label()
         for i, line in enumerate((value or "").splitlines(), start=1):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.replace("｜", "|").split("|")]
-            kind = _KIND_BY_LABEL.get(parts[0])
+            kind = kinds.get(parts[0])
             if kind is None:
-                allowed = "、".join(_KIND_BY_LABEL)
+                sep = pgettext("enumeration", "、")
+                allowed = sep.join(str(label) for _value, label in HandoverKind.choices)
                 raise forms.ValidationError(
                     _("第%(n)s行的类别无效，可选：%(a)s") % {"n": i, "a": allowed}
                 )

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from shenguan.core.errors import ValidationFailed
+from shenguan.core.i18n import source_text
 from shenguan.core.text import normalize_text
 
 from .models import HandoverKind, PowerType, PushMethod, Stage, TransferStatus
@@ -128,7 +129,7 @@ def parse_date(value, field: str, label: str, *, required: bool = False) -> dt.d
 
 
 def _choice_by_label(choices, aliases: dict[str, str]):
-    table = {norm(label).replace(" ", ""): value for value, label in choices.choices}
+    table = {norm(source_text(label)).replace(" ", ""): value for value, label in choices.choices}
     table.update({norm(k).replace(" ", ""): str(v) for k, v in aliases.items()})
     table.update({str(value): str(value) for value in choices.values})
     return table

@@ -11,6 +11,7 @@ from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric, uscc
 
 from shenguan.core.errors import ValidationFailed
+from shenguan.core.i18n import source_text
 from shenguan.core.text import normalize_text
 from shenguan.org.validators import clean_phone as _clean_phone
 
@@ -115,14 +116,15 @@ def not_future(value: dt.date | None, field: str, label: str) -> None:
 
 
 def clean_choice(value, choices, field: str, label: str, *, required: bool = True) -> str:
-    """A value of a TextChoices (by value or by its Chinese label)."""
+    """A value of a TextChoices (by value, by its Chinese label or by its label in the active
+    language)."""
     v = normalize_text(value)
     if not v:
         if required:
             raise ValidationFailed("required", f"请选择{label}", field)
         return ""
     for val, lab in choices.choices:
-        if v in (val, str(lab)):
+        if v in (val, source_text(lab), str(lab)):
             return val
     raise ValidationFailed("bad_choice", f"{label}“{v[:20]}”无效", field)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import pgettext
 
 from shenguan.core.masking import mask_phone
 
@@ -21,13 +22,13 @@ def masked_phone(value: str) -> str:
 
 @register.filter
 def stage_labels(values) -> str:
-    """Interaction stages as Chinese labels joined by 、."""
-    return "、".join(str(_STAGES.get(v, v)) for v in values or [])
+    """Interaction stages as labels in the reader's language, joined by 、 (", " in English)."""
+    return pgettext("enumeration", "、").join(str(_STAGES.get(v, v)) for v in values or [])
 
 
 @register.filter
 def push_label(value: str) -> str:
-    """A push method as its Chinese label."""
+    """A push method as its label in the reader's language."""
     return str(_PUSH.get(value, value))
 
 

@@ -1,0 +1,23 @@
+"""The source language (zh-hans) of what is stored, whatever the reader's interface language.
+
+Choice labels are marked for translation, so `str(label)` follows the active language. What is
+written down — push titles, frozen push content, notifications, exported data files, the labels
+an importer accepts — stays Chinese (ADR 0006): take it through `source_text` or write it inside
+`source_language()`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+
+def source_language() -> translation.override:
+    """A context in which marked strings read in the source language (Chinese)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def source_text(text) -> str:
+    """A marked string (a lazy choice label…) as its Chinese source text."""
+    with source_language():
+        return str(text)
