@@ -8,6 +8,7 @@ import heapq
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shenguan.calendar import workdays
 from shenguan.core.errors import NotFound
@@ -16,18 +17,23 @@ from shenguan.org.roles import Perm
 from .models import (
     AUTO_CLAIM_NAME,
     ApprovalRecord,
+    ApprovalResult,
     ClaimedMode,
     Disposal,
+    DisposalOutcome,
     Feedback,
+    FeedbackKind,
     FeedbackState,
     Licence,
     LicenceEvent,
     Material,
     Notice,
+    NoticeKind,
     Push,
     PushOpen,
     PushState,
     RecordState,
+    ReplyOutcome,
 )
 
 MAX_ID = 2**63 - 1  # the largest key a bigint column (and SQLite) holds
@@ -338,6 +344,27 @@ def responsibility(push: Push) -> dict:
     }
 
 
+# Where a push's frozen content keeps a choice code (part, code key, label key) and its choices.
+_SNAPSHOT_CHOICES = {
+    "result": ("record", "result", "result_label", ApprovalResult),
+    "feedback": ("feedback", "kind", "kind_label", FeedbackKind),
+    "disposal": ("disposal", "outcome", "outcome_label", DisposalOutcome),
+    "reply": ("reply", "outcome", "outcome_label", ReplyOutcome),
+    "notice": ("notice", "kind", "kind_label", NoticeKind),
+}
+
+
+def snapshot_labels(snap: dict) -> dict:
+    """The labels of a push's frozen content in the reader's language, from the codes it keeps
+    (the labels frozen beside them are Chinese; one of a code no longer known is shown as is)."""
+    out = {}
+    for key, (part, code_key, label_key, choices) in _SNAPSHOT_CHOICES.items():
+        frozen = snap.get(part) or {}
+        code = frozen.get(code_key)
+        out[key] = choices(code).label if code in choices.values else frozen.get(label_key, "")
+    return out
+
+
 def _at(value) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
@@ -354,10 +381,10 @@ def push_timeline(*, user, push: Push) -> list[dict]:
 
     rec = push.record if push.record_id else None
     if rec is not None:
-        add(rec.accepted_on, "受理", rec.department.name, rec.case_number)
+        add(rec.accepted_on, _("受理"), rec.department.name, rec.case_number)
         add(
             rec.decided_on,
-            "作出审批决定",
+            _("作出审批决定"),
             rec.department.name,
             f"{rec.get_result_display()} {rec.decision_number}".strip(),
         )
@@ -378,17 +405,17 @@ def push_timeline(*, user, push: Push) -> list[dict]:
     for p in pushes:
         add(
             p.pushed_at,
-            f"推送{p.get_kind_display()}",
+            _("推送%(kind)s") % {"kind": p.get_kind_display()},
             p.sender_department.name,
             f"→ {p.addressee_department.name}",
             "push",
         )
         if p.state == PushState.CLAIMED:
-            late = "（逾期）" if p.claim_late else ""
+            mode = {"mode": p.get_claimed_mode_display()}
             add(
                 p.claimed_at,
-                f"认领（{p.get_claimed_mode_display()}）{late}",
-                f"{p.addressee_department.name} {p.claimed_by_name}",
+                (_("认领（%(mode)s）（逾期）") if p.claim_late else _("认领（%(mode)s）")) % mode,
+                " ".join(filter(None, [p.addressee_department.name, p.claimant_name])),
                 "",
                 "claim",
             )
@@ -399,22 +426,31 @@ def push_timeline(*, user, push: Push) -> list[dict]:
         fq |= Q(licence_id=push.licence_id)
     feedback = list(Feedback.objects.restrict(user).filter(fq).select_related("sender_department"))
     for fb in feedback:
-        state = {
-            FeedbackState.RECORDED: "（正常结果，仅登记不推送）",
-            FeedbackState.HELD: "（待处罚决定生效后推送）",
-        }.get(fb.state, "（逾期推送）" if fb.send_late else "")
+        if fb.state == FeedbackState.RECORDED:
+            label = _("登记%(kind)s（正常结果，仅登记不推送）")
+        elif fb.state == FeedbackState.HELD:
+            label = _("登记%(kind)s（待处罚决定生效后推送）")
+        elif fb.send_late:
+            label = _("登记%(kind)s（逾期推送）")
+        else:
+            label = _("登记%(kind)s")
         add(
             fb.created_at,
-            f"登记{fb.get_kind_display()}{state}",
+            label % {"kind": fb.get_kind_display()},
             fb.sender_department.name,
             fb.title,
             "feedback",
         )
         if fb.replied_at:
-            late = "（逾期）" if fb.reply_late else ""
+            outcome = {"outcome": fb.get_reply_outcome_display()}
             add(
                 fb.replied_at,
-                f"纠错答复：{fb.get_reply_outcome_display()}{late}",
+                (
+                    _("纠错答复：%(outcome)s（逾期）")
+                    if fb.reply_late
+                    else _("纠错答复：%(outcome)s")
+                )
+                % outcome,
                 fb.replied_by_name,
                 fb.reply_text[:100],
                 "reply",
@@ -422,7 +458,7 @@ def push_timeline(*, user, push: Push) -> list[dict]:
     for d in Disposal.objects.restrict(user).filter(feedback__in=[f.pk for f in feedback]):
         add(
             d.recorded_at,
-            f"处置：{d.get_outcome_display()}",
+            _("处置：%(outcome)s") % {"outcome": d.get_outcome_display()},
             d.recorded_by_name,
             f"{d.decision_number} {d.decided_on.isoformat()}".strip(),
             "disposal",
@@ -438,7 +474,8 @@ def push_timeline(*, user, push: Push) -> list[dict]:
                 continue
             add(
                 e.at,
-                f"证照状态：{e.get_from_state_display()} → {e.get_to_state_display()}",
+                _("证照状态：%(before)s → %(after)s")
+                % {"before": e.get_from_state_display(), "after": e.get_to_state_display()},
                 e.actor_name,
                 f"{e.decision_number} {e.reason}".strip(),
                 "licence",

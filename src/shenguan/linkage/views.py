@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shenguan.audit.services import audit_record
 from shenguan.core.errors import DomainError, ErrorList, PermissionDenied
+from shenguan.core.i18n import source_language
 from shenguan.core.masking import can_unmask, mask_id_number, mask_name, mask_phone
 from shenguan.org.models import Department
 from shenguan.org.roles import DepartmentKind, Perm
@@ -50,11 +52,11 @@ from .models import (
 
 PAGE_SIZE = 50
 BOX_LABELS = {
-    "to_claim": "待认领",
-    "claimed": "已认领",
-    "auto_claimed": "超时自动认领",
-    "sent": "已推送",
-    "all": "全部",
+    "to_claim": _lazy("待认领"),
+    "claimed": _lazy("已认领"),
+    "auto_claimed": _lazy("超时自动认领"),
+    "sent": _lazy("已推送"),
+    "all": _lazy("全部"),
 }
 
 
@@ -156,7 +158,7 @@ def inbox(request):
         "linkage/inbox.html",
         {
             "box": box,
-            "boxes": [(k, _(v)) for k, v in BOX_LABELS.items()],
+            "boxes": list(BOX_LABELS.items()),
             "form": form,
             "page": page,
             "counts": sel.inbox_counts(user=request.user),
@@ -172,7 +174,7 @@ def inbox_export(request):
     if not request.user.can(Perm.PUSH_READ):
         raise PermissionDenied("forbidden", "无权导出审管推送信息")
     box, _form, qs = _inbox_query(request)
-    data = pushes_xlsx(qs, f"审管推送信息（{BOX_LABELS[box]}）")
+    data = pushes_xlsx(qs, _("审管推送信息（%(box)s）") % {"box": BOX_LABELS[box]})
     with transaction.atomic():
         audit_record(
             actor=request.user,
@@ -194,7 +196,8 @@ def push_claim(request, pk: int):
     """Claim one push (认领)."""
     push = sel.push_get(user=request.user, pk=pk)
     try:
-        svc.push_claim(actor=request.user, push=push)
+        with source_language():  # stored labels and titles stay Chinese
+            svc.push_claim(actor=request.user, push=push)
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -208,7 +211,8 @@ def push_claim_bulk(request):
     """Claim the ticked pushes (批量认领)."""
     ids = request.POST.getlist("ids")
     try:
-        res = svc.push_claim_bulk(actor=request.user, push_ids=ids)
+        with source_language():  # stored labels and titles stay Chinese
+            res = svc.push_claim_bulk(actor=request.user, push_ids=ids)
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -257,6 +261,7 @@ def push_detail(request, pk: int):
             and push.record_id is not None
         ),
         "feedback": fb,
+        "labels": sel.snapshot_labels(snap),
     }
     if fb is not None and mine and user.can(Perm.DISPOSAL_RECORD):
         if fb.kind == FeedbackKind.REVOCATION_OPINION and not hasattr(fb, "disposal"):
@@ -306,13 +311,12 @@ def record_new(request):
         d = dict(form.cleaned_data)
         complete = d.pop("complete", False)
         try:
-            rec = svc.record_create(actor=request.user, data=d, complete=complete)
+            with source_language():  # stored labels and titles stay Chinese
+                rec = svc.record_create(actor=request.user, data=d, complete=complete)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(
-                request, _("办件已登记") + ("，" + _("已办结推送") if complete else "")
-            )
+            messages.success(request, _("办件已登记，已办结推送") if complete else _("办件已登记"))
             return redirect("linkage:record_detail", pk=rec.pk)
     return render(request, "linkage/record_form.html", {"form": form})
 
@@ -366,7 +370,8 @@ def record_complete(request, pk: int):
     """Complete a record and push it (办结推送)."""
     rec = sel.record_get(user=request.user, pk=pk)
     try:
-        pushes = svc.record_complete(actor=request.user, record=rec)
+        with source_language():  # stored labels and titles stay Chinese
+            pushes = svc.record_complete(actor=request.user, record=rec)
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -390,12 +395,13 @@ def record_route(request, pk: int):
         messages.error(request, _("请选择监管部门并填写说明"))
         return redirect("linkage:record_detail", pk=pk)
     try:
-        svc.record_route_manually(
-            actor=request.user,
-            record=rec,
-            regulator=form.cleaned_data["regulator"],
-            note=form.cleaned_data["note"],
-        )
+        with source_language():  # stored labels and titles stay Chinese
+            svc.record_route_manually(
+                actor=request.user,
+                record=rec,
+                regulator=form.cleaned_data["regulator"],
+                note=form.cleaned_data["note"],
+            )
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -458,12 +464,13 @@ def record_import(request):
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            report = records_import(
-                actor=request.user,
-                fileobj=f,
-                filename=f.name,
-                complete=form.cleaned_data["complete"],
-            )
+            with source_language():  # stored labels and titles stay Chinese
+                report = records_import(
+                    actor=request.user,
+                    fileobj=f,
+                    filename=f.name,
+                    complete=form.cleaned_data["complete"],
+                )
         except ErrorList as exc:
             problems = exc.problems
             form.add_error(None, exc.message)
@@ -521,22 +528,25 @@ def feedback_new(request):
         d = form.cleaned_data
         abnormal = {"1": True, "0": False}.get(d["abnormal"])
         try:
-            fb = svc.feedback_create(
-                actor=user,
-                kind=d["kind"],
-                title=d["title"],
-                content=d["content"],
-                published_on=d["published_on"],
-                effective_on=d["effective_on"],
-                document_number=d["document_number"],
-                abnormal=abnormal,
-                record=record,
-                licence=licence,
-            )
+            with source_language():  # stored labels and titles stay Chinese
+                fb = svc.feedback_create(
+                    actor=user,
+                    kind=d["kind"],
+                    title=d["title"],
+                    content=d["content"],
+                    published_on=d["published_on"],
+                    effective_on=d["effective_on"],
+                    document_number=d["document_number"],
+                    abnormal=abnormal,
+                    record=record,
+                    licence=licence,
+                )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("监管信息已登记") + "：" + fb.get_state_display())
+            messages.success(
+                request, _("监管信息已登记：%(state)s") % {"state": fb.get_state_display()}
+            )
             return redirect("linkage:feedback_detail", pk=fb.pk)
     return render(
         request,
@@ -575,7 +585,8 @@ def _feedback_action(request, pk: int, form_class, service, *, done: str, incomp
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            service(actor=request.user, feedback=fb, **form.cleaned_data)
+            with source_language():  # stored labels and titles stay Chinese
+                service(actor=request.user, feedback=fb, **form.cleaned_data)
         except DomainError as exc:
             _error(request, exc)
         else:
@@ -649,16 +660,17 @@ def notice_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            n = svc.notice_create(
-                actor=user,
-                kind=d["kind"],
-                title=d["title"],
-                content=d["content"],
-                document_number=d["document_number"],
-                published_on=d["published_on"],
-                effective_on=d["effective_on"],
-                addressees=list(d["addressees"]),
-            )
+            with source_language():  # stored labels and titles stay Chinese
+                n = svc.notice_create(
+                    actor=user,
+                    kind=d["kind"],
+                    title=d["title"],
+                    content=d["content"],
+                    document_number=d["document_number"],
+                    published_on=d["published_on"],
+                    effective_on=d["effective_on"],
+                    addressees=list(d["addressees"]),
+                )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -676,6 +688,7 @@ def notice_detail(request, pk: int):
 
     pushes = (
         Push.objects.restrict(request.user)
+        .with_claim()
         .filter(notice_id=n.pk)
         .select_related("addressee_department")
     )
@@ -715,7 +728,8 @@ def licence_detail(request, pk: int):
             raise PermissionDenied("forbidden", "无权变更证照状态")
         if form.is_valid():
             try:
-                svc.licence_transition(actor=user, licence=lic, **form.cleaned_data)
+                with source_language():  # stored labels and titles stay Chinese
+                    svc.licence_transition(actor=user, licence=lic, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
