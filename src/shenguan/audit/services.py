@@ -9,6 +9,7 @@ from django.db import models as dj_models
 from django.utils import timezone
 
 from shenguan.core import context
+from shenguan.core.bulk import insert_objects
 from shenguan.core.serialize import to_jsonable
 
 from .chain import GENESIS, event_hash
@@ -167,7 +168,7 @@ def audit_record_many(*, actor, entries: list[dict], actor_name: str | None = No
             ev.hash = event_hash(ev.chain_fields())
             prev = ev.hash
             events.append(ev)
-        AuditEvent.objects.bulk_create(events)
+        insert_objects(events)  # binary COPY on PostgreSQL: no SQL compiled per value
         return events
 
 

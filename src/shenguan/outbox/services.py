@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
+from shenguan.core.bulk import insert_objects
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shenguan.core.serialize import snapshot, to_jsonable
 from shenguan.org.roles import Perm
@@ -119,10 +120,7 @@ def outbox_emit_many(*, events: list[dict]) -> list[OutboxEvent]:
         raise RuntimeError("outbox_emit_many must run inside the transaction of the change")
     rows: list[OutboxEvent] = []
     specs = []
-    # The creation time as an expression: Django then inserts with VALUES instead of UNNEST
-    # arrays, whose client-side quoting of large JSON payloads is slow on psycopg.
     now = timezone.now()
-    stamp = dj_models.Value(now, output_field=dj_models.DateTimeField())
     for e in events:
         dept_ids = sorted({int(d) for d in e.get("department_ids", ()) if d is not None})
         aggregate = e.get("aggregate")
@@ -134,13 +132,11 @@ def outbox_emit_many(*, events: list[dict]) -> list[OutboxEvent]:
                 department_ids=dept_ids,
                 aggregate_type=aggregate._meta.label_lower if aggregate is not None else "",
                 aggregate_id=str(aggregate.pk) if aggregate is not None else "",
-                created_at=stamp,
+                created_at=now,
             )
         )
         specs.append((e, dept_ids))
-    OutboxEvent.objects.bulk_create(rows)
-    for event in rows:
-        event.created_at = now
+    insert_objects(rows)  # binary COPY on PostgreSQL: no SQL compiled per value
     all_depts = sorted({d for _e, ids in specs for d in ids})
     endpoints: dict[tuple[int, int], list[WebhookEndpoint]] = {}
     if all_depts:
@@ -193,7 +189,7 @@ def outbox_emit_many(*, events: list[dict]) -> list[OutboxEvent]:
                 )
             )
     if deliveries:
-        OutboxDelivery.objects.bulk_create(deliveries)
+        insert_objects(deliveries)
     return rows
 
 
