@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import JSONField, Q, Value
+from django.db.models import Q
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record, audit_record_many
 from shenguan.calendar import workdays
 from shenguan.calendar.models import DeadlineState
 from shenguan.calendar.services import deadline_close, deadline_compute, deadline_open
+from shenguan.core.bulk import db_datetime, db_json, insert_objects, insert_rows
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shenguan.core.serialize import JsonSafe, to_jsonable
 from shenguan.org.models import Department, Division, Jurisdiction, LiaisonAssignment, User
@@ -324,41 +325,55 @@ def _jsonable_once(data: dict) -> JsonSafe:
     return JsonSafe({k: to_jsonable(v) for k, v in data.items()})
 
 
+# the columns of an open push (PushOpen), written as tuples with the push
+_OPEN_FIELDS = (
+    "push_id",
+    "jurisdiction_id",
+    "addressee_department_id",
+    "sender_department_id",
+    "kind",
+    "claim_policy",
+    "claim_due_at",
+)
+
+
 def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
     """Save pushes with their frozen snapshots and emit one event per push (and a claimed event
     for those claimed on push), notifying the addressee's liaisons."""
     if not items:
         return []
     pushes = [p for p, _ in items]
-    Push.objects.bulk_create(pushes)
+    insert_objects(pushes)
     if any(p.pk is None for p in pushes):  # engines that do not return ids
         raise RuntimeError("bulk_create did not return push ids")
-    snaps = []
     frozen: list[dict] = []
     for p, data in items:
         # the content as JSON once (a record's part is shared by its pushes), then the push's ids
-        data = _jsonable_once(
-            {**data, "push": {"id": p.pk, "kind": p.kind, "pushed_at": p.pushed_at}}
+        frozen.append(
+            _jsonable_once({**data, "push": {"id": p.pk, "kind": p.kind, "pushed_at": p.pushed_at}})
         )
-        frozen.append(data)
-        # An expression value makes Django insert with VALUES rather than UNNEST arrays, whose
-        # client-side quoting of large JSON documents is slow on psycopg (ADR 0014).
-        snaps.append(PushSnapshot(push=p, data=Value(data, output_field=JSONField())))
-    PushSnapshot.objects.bulk_create(snaps)
-    PushOpen.objects.bulk_create(
+    # the snapshot and open-push rows as plain tuples: no model instances (ADR 0014)
+    insert_rows(
+        PushSnapshot,
+        ("push_id", "data"),
+        [(p.pk, db_json(data)) for p, data in zip(pushes, frozen, strict=True)],
+    )
+    insert_rows(
+        PushOpen,
+        _OPEN_FIELDS,
         [
-            PushOpen(
-                push=p,
-                jurisdiction_id=p.jurisdiction_id,
-                addressee_department_id=p.addressee_department_id,
-                sender_department_id=p.sender_department_id,
-                kind=p.kind,
-                claim_policy=p.claim_policy,
-                claim_due_at=p.claim_due_at,
+            (
+                p.pk,
+                p.jurisdiction_id,
+                p.addressee_department_id,
+                p.sender_department_id,
+                p.kind,
+                p.claim_policy,
+                db_datetime(p.claim_due_at),
             )
             for p in pushes
             if p.state == PushState.PENDING
-        ]
+        ],
     )
     # one notification per addressee: a batch of 500 approvals is one message, not 500
     per_addressee: dict[int, list[Push]] = {}
@@ -930,8 +945,8 @@ def complete_records(
                 )
                 dup = next((n for n in numbers if n in taken or numbers.count(n) > 1), numbers[0])
                 raise Conflict("licence_number_exists", f"证照编号“{dup}”已存在", "licence_number")
-            Licence.objects.bulk_create([lic for _, lic in new_licences])
-            LicenceEvent.objects.bulk_create(
+            insert_objects([lic for _, lic in new_licences])
+            insert_objects(
                 [
                     LicenceEvent(
                         jurisdiction_id=lic.jurisdiction_id,
