@@ -119,3 +119,34 @@ def test_english_catalogue_item_page(lk):
     assert [s for s in chrome if HAN.search(s)] == []
     assert "<td>Transferred</td>" in html
     assert "Administrative licensing" in html
+
+
+def test_services_store_chinese_whatever_the_active_language(lk):
+    """The services keep what they write Chinese even when called in English (an API client
+    sending Accept-Language: en): push titles, frozen labels and notifications."""
+    from django.utils import translation
+
+    from shenguan.outbox.models import OutboxDelivery
+
+    with translation.override("en"):
+        rec = svc.record_create(actor=lk.users["window_clerk"], data=record_data(lk.food, "EN-1"))
+        svc.record_complete(actor=lk.users["approver"], record=rec)
+        approval = Push.objects.get(record=rec)
+        fb = svc.feedback_create(
+            actor=lk.users["regulator_liaison"],
+            kind="revocation_opinion",
+            title="建议注销",
+            content="经营场所已灭失",
+            record=rec,
+            published_on=dt.date.today(),
+        )
+    assert approval.snapshot.data["record"]["result_label"] == "准予许可"
+    back = Push.objects.get(feedback=fb)
+    assert back.title == "吊销/注销处置意见：建议注销"
+    assert back.snapshot.data["feedback"]["kind_label"] == "吊销/注销处置意见"
+    titles = [
+        d.target.get("title", "")
+        for d in OutboxDelivery.objects.filter(event__aggregate_id__in=[str(back.pk)])
+        if d.target
+    ]
+    assert titles and all(HAN.search(t) and "Revocation" not in t for t in titles)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.http import HttpResponse
 from django.utils import timezone
 
-from shenguan.core.i18n import source_text
+from shenguan.core.i18n import source_label, source_text
 from shenguan.core.masking import mask_phone
 
 from .importers import ITEM_COLUMNS, LINKAGE_COLUMNS, SUPERVISION_COLUMNS
@@ -125,9 +125,7 @@ def item_rows(items: Iterable[LicensingItem]) -> Iterator[list]:
             _yes(it.accept_with_gaps_allowed),
             it.main_item.code if it.main_item_id else "",
             it.main_item.name if it.main_item_id else "",
-            source_text(it.get_transfer_status_display())
-            if it.transfer_status != "undecided"
-            else "",
+            source_label(it, "transfer_status") if it.transfer_status != "undecided" else "",
             it.transfer_effective_on.isoformat() if it.transfer_effective_on else "",
             rec.batch_name if rec else "",
             rec.planned_on.isoformat() if rec and rec.planned_on else "",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shenguan.audit.services import audit_record
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from shenguan.core.i18n import source_text
+from shenguan.core.i18n import source_label, source_text
 from shenguan.core.serialize import snapshot
 from shenguan.core.text import normalize_text
 from shenguan.org.models import Department, Division, Jurisdiction, LiaisonAssignment
@@ -189,7 +189,7 @@ def _notice(
         aggregate=notice,
         notify_user_ids=_liaison_user_ids(dept_ids),
         notify={
-            "title": f"审批事项调整函告：{source_text(notice.get_kind_display())}",
+            "title": f"审批事项调整函告：{source_label(notice, 'kind')}",
             "body": f"{notice.summary}（自{effective_on.isoformat()}起生效）",
             "link": f"/catalog/notices/{notice.pk}/",
         },
@@ -810,7 +810,7 @@ def _check_memo_transition(memo: HandoverMemo, to: str) -> None:
     if to not in MEMO_TRANSITIONS.get(memo.state, frozenset()):
         raise Conflict(
             "bad_transition",
-            f"备忘录当前状态为“{source_text(memo.get_state_display())}”，"
+            f"备忘录当前状态为“{source_label(memo, 'state')}”，"
             f"不能变为“{source_text(MemoState(to).label)}”",
             "state",
         )

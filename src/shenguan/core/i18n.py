@@ -21,3 +21,11 @@ def source_text(text) -> str:
     """A marked string (a lazy choice label…) as its Chinese source text."""
     with source_language():
         return str(text)
+
+
+def source_label(obj, field: str) -> str:
+    """The Chinese label of the value of a choice field on a model instance (what
+    `get_<field>_display()` gives in the source language; that method itself follows the reader's
+    language, so wrapping its result in `source_text` would be too late)."""
+    with source_language():
+        return getattr(obj, f"get_{field}_display")()

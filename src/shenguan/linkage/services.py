@@ -27,6 +27,7 @@ from shenguan.calendar.models import DeadlineState
 from shenguan.calendar.services import deadline_close, deadline_compute, deadline_open
 from shenguan.core.bulk import db_datetime, db_json, insert_objects, insert_rows
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from shenguan.core.i18n import source_label, source_text
 from shenguan.core.serialize import JsonSafe, to_jsonable
 from shenguan.org.models import Department, Division, Jurisdiction, LiaisonAssignment, User
 from shenguan.org.roles import OVERSIGHT_ROLES, DepartmentKind, Perm, Role
@@ -302,7 +303,7 @@ def push_payload(p: Push) -> dict:
 
 def _push_notice(p: Push, n: int) -> dict:
     """The in-app notification of new pushes to a department (one, or n of a batch)."""
-    label = KIND_LABELS.get(p.kind, p.kind)
+    label = source_text(KIND_LABELS.get(p.kind, p.kind))
     due = (
         "已推送即认领。"
         if p.state == PushState.CLAIMED
@@ -793,7 +794,7 @@ def record_snapshot(r: ApprovalRecord, materials: list[Material], licence: Licen
             "decided_on": r.decided_on,
             "decision_number": r.decision_number,
             "result": r.result,
-            "result_label": r.get_result_display(),
+            "result_label": source_label(r, "result"),
             "risk_points": r.risk_points,
             "completed_at": r.completed_at,
             "source": r.source,
@@ -1168,7 +1169,7 @@ def _claim_perm(direction: str) -> tuple[str, str]:
 
 def _claimed_message(p: Push) -> str:
     when = timezone.localtime(p.claimed_at).strftime("%Y-%m-%d %H:%M") if p.claimed_at else ""
-    mode = ClaimedMode(p.claimed_mode).label if p.claimed_mode else ""
+    mode = source_text(ClaimedMode(p.claimed_mode).label) if p.claimed_mode else ""
     return f"该推送已于{when}由{p.claimed_by_name or SYSTEM_NAME}认领（{mode}）"
 
 
@@ -1323,8 +1324,8 @@ def _licence_transition(
     if to_state not in LICENCE_TRANSITIONS.get(lic.state, frozenset()):
         raise Conflict(
             "bad_transition",
-            f"证照当前状态为“{LicenceState(lic.state).label}”，不能变更为“"
-            f"{LicenceState(to_state).label}”",
+            f"证照当前状态为“{source_text(LicenceState(lic.state).label)}”，不能变更为“"
+            f"{source_text(LicenceState(to_state).label)}”",
             "state",
         )
     before = lic.state
@@ -1432,7 +1433,7 @@ def _feedback_push(ctx: _Ctx, fb: Feedback) -> Push:
         item_id=fb.record.item_id
         if fb.record_id
         else (fb.licence.item_id if fb.licence_id else None),
-        title=f"{FeedbackKind(fb.kind).label}：{fb.title}",
+        title=f"{source_text(FeedbackKind(fb.kind).label)}：{fb.title}",
         case_number=fb.record.case_number if fb.record_id else "",
         applicant_name=(
             fb.record.applicant_name
@@ -1451,7 +1452,7 @@ def feedback_snapshot(fb: Feedback) -> dict:
         "feedback": {
             "id": fb.pk,
             "kind": fb.kind,
-            "kind_label": FeedbackKind(fb.kind).label,
+            "kind_label": source_text(FeedbackKind(fb.kind).label),
             "title": fb.title,
             "content": fb.content,
             "document_number": fb.document_number,
@@ -1755,7 +1756,7 @@ def disposal_record(
             licence=lic,
             feedback=fb,
             item_id=lic.item_id if lic else None,
-            title=f"处置结果（{DisposalOutcome(outcome).label}）：{fb.title}",
+            title=f"处置结果（{source_text(DisposalOutcome(outcome).label)}）：{fb.title}",
             case_number=fb.record.case_number if fb.record_id else "",
             applicant_name=lic.holder_name if lic else "",
             subject_date=decided_on,
@@ -1764,7 +1765,7 @@ def disposal_record(
             "disposal": {
                 "id": d.pk,
                 "outcome": outcome,
-                "outcome_label": DisposalOutcome(outcome).label,
+                "outcome_label": source_text(DisposalOutcome(outcome).label),
                 "decision_number": decision_number,
                 "decided_on": decided_on,
                 "reason": reason,
@@ -1841,7 +1842,7 @@ def correction_reply(*, actor, feedback: Feedback, outcome: str, text: str) -> F
             licence=fb.licence,
             feedback=fb,
             item_id=fb.record.item_id if fb.record_id else None,
-            title=f"纠错答复（{ReplyOutcome(outcome).label}）：{fb.title}",
+            title=f"纠错答复（{source_text(ReplyOutcome(outcome).label)}）：{fb.title}",
             case_number=fb.record.case_number if fb.record_id else "",
             applicant_name=fb.record.applicant_name if fb.record_id else "",
             subject_date=timezone.localdate(ctx.at),
@@ -1849,7 +1850,7 @@ def correction_reply(*, actor, feedback: Feedback, outcome: str, text: str) -> F
         snap = {
             "reply": {
                 "outcome": outcome,
-                "outcome_label": ReplyOutcome(outcome).label,
+                "outcome_label": source_text(ReplyOutcome(outcome).label),
                 "text": text,
                 "replied_by": fb.replied_by_name,
                 "late": late,
@@ -1875,7 +1876,7 @@ def notice_snapshot(n: Notice) -> dict:
         "notice": {
             "id": n.pk,
             "kind": n.kind,
-            "kind_label": NoticeKind(n.kind).label,
+            "kind_label": source_text(NoticeKind(n.kind).label),
             "title": n.title,
             "content": n.content,
             "document_number": n.document_number,
@@ -1905,7 +1906,7 @@ def _notice_pushes(ctx: _Ctx, n: Notice, addressees: list[Department]) -> list[P
             addressee_id=d.pk,
             notice=n,
             item_id=n.change_notice.item_id if n.change_notice_id else None,
-            title=f"{NoticeKind(n.kind).label}：{n.title}",
+            title=f"{source_text(NoticeKind(n.kind).label)}：{n.title}",
             subject_date=n.effective_on or n.published_on,
         )
         items.append((p, snap))
@@ -2000,7 +2001,7 @@ def notice_from_change(*, change_notice, at: dt.datetime | None = None) -> Notic
         ).order_by("sort_order", "id")
     )
     item_name = cn.item.name if cn.item_id else ""
-    title = f"{cn.get_kind_display()}{('：' + item_name) if item_name else ''}"
+    title = f"{source_label(cn, 'kind')}{('：' + item_name) if item_name else ''}"
     try:
         with transaction.atomic():
             if Notice.objects.filter(change_notice_id=cn.pk).exists():

@@ -22,6 +22,7 @@ from django.utils import timezone
 from shenguan.audit.services import audit_record
 from shenguan.calendar import workdays
 from shenguan.calendar.services import deadline_compute
+from shenguan.core.i18n import source_text
 from shenguan.core.serialize import JsonSafe, to_jsonable
 from shenguan.org.models import LiaisonAssignment, LiaisonKind
 from shenguan.outbox.services import outbox_emit, outbox_emit_many
@@ -135,7 +136,7 @@ def _report_batch(groups: list[tuple], now: dt.datetime) -> None:
     events = []
     for jid, dept, kind, ids, senders in groups:
         by_j.setdefault(jid, []).extend(ids)
-        label = KIND_LABELS.get(kind, kind)
+        label = source_text(KIND_LABELS.get(kind, kind))
         events.append(
             {
                 "event_type": AUTO_CLAIMED_EVENT[kind],

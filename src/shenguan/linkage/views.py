@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shenguan.audit.services import audit_record
 from shenguan.core.errors import DomainError, ErrorList, PermissionDenied
-from shenguan.core.i18n import source_language
 from shenguan.core.masking import can_unmask, mask_id_number, mask_name, mask_phone
 from shenguan.org.models import Department
 from shenguan.org.roles import DepartmentKind, Perm
@@ -196,8 +195,7 @@ def push_claim(request, pk: int):
     """Claim one push (认领)."""
     push = sel.push_get(user=request.user, pk=pk)
     try:
-        with source_language():  # stored labels and titles stay Chinese
-            svc.push_claim(actor=request.user, push=push)
+        svc.push_claim(actor=request.user, push=push)
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -211,8 +209,7 @@ def push_claim_bulk(request):
     """Claim the ticked pushes (批量认领)."""
     ids = request.POST.getlist("ids")
     try:
-        with source_language():  # stored labels and titles stay Chinese
-            res = svc.push_claim_bulk(actor=request.user, push_ids=ids)
+        res = svc.push_claim_bulk(actor=request.user, push_ids=ids)
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -311,8 +308,7 @@ def record_new(request):
         d = dict(form.cleaned_data)
         complete = d.pop("complete", False)
         try:
-            with source_language():  # stored labels and titles stay Chinese
-                rec = svc.record_create(actor=request.user, data=d, complete=complete)
+            rec = svc.record_create(actor=request.user, data=d, complete=complete)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -370,8 +366,7 @@ def record_complete(request, pk: int):
     """Complete a record and push it (办结推送)."""
     rec = sel.record_get(user=request.user, pk=pk)
     try:
-        with source_language():  # stored labels and titles stay Chinese
-            pushes = svc.record_complete(actor=request.user, record=rec)
+        pushes = svc.record_complete(actor=request.user, record=rec)
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -395,13 +390,12 @@ def record_route(request, pk: int):
         messages.error(request, _("请选择监管部门并填写说明"))
         return redirect("linkage:record_detail", pk=pk)
     try:
-        with source_language():  # stored labels and titles stay Chinese
-            svc.record_route_manually(
-                actor=request.user,
-                record=rec,
-                regulator=form.cleaned_data["regulator"],
-                note=form.cleaned_data["note"],
-            )
+        svc.record_route_manually(
+            actor=request.user,
+            record=rec,
+            regulator=form.cleaned_data["regulator"],
+            note=form.cleaned_data["note"],
+        )
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -464,13 +458,12 @@ def record_import(request):
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            with source_language():  # stored labels and titles stay Chinese
-                report = records_import(
-                    actor=request.user,
-                    fileobj=f,
-                    filename=f.name,
-                    complete=form.cleaned_data["complete"],
-                )
+            report = records_import(
+                actor=request.user,
+                fileobj=f,
+                filename=f.name,
+                complete=form.cleaned_data["complete"],
+            )
         except ErrorList as exc:
             problems = exc.problems
             form.add_error(None, exc.message)
@@ -528,19 +521,18 @@ def feedback_new(request):
         d = form.cleaned_data
         abnormal = {"1": True, "0": False}.get(d["abnormal"])
         try:
-            with source_language():  # stored labels and titles stay Chinese
-                fb = svc.feedback_create(
-                    actor=user,
-                    kind=d["kind"],
-                    title=d["title"],
-                    content=d["content"],
-                    published_on=d["published_on"],
-                    effective_on=d["effective_on"],
-                    document_number=d["document_number"],
-                    abnormal=abnormal,
-                    record=record,
-                    licence=licence,
-                )
+            fb = svc.feedback_create(
+                actor=user,
+                kind=d["kind"],
+                title=d["title"],
+                content=d["content"],
+                published_on=d["published_on"],
+                effective_on=d["effective_on"],
+                document_number=d["document_number"],
+                abnormal=abnormal,
+                record=record,
+                licence=licence,
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -585,8 +577,7 @@ def _feedback_action(request, pk: int, form_class, service, *, done: str, incomp
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            with source_language():  # stored labels and titles stay Chinese
-                service(actor=request.user, feedback=fb, **form.cleaned_data)
+            service(actor=request.user, feedback=fb, **form.cleaned_data)
         except DomainError as exc:
             _error(request, exc)
         else:
@@ -660,17 +651,16 @@ def notice_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            with source_language():  # stored labels and titles stay Chinese
-                n = svc.notice_create(
-                    actor=user,
-                    kind=d["kind"],
-                    title=d["title"],
-                    content=d["content"],
-                    document_number=d["document_number"],
-                    published_on=d["published_on"],
-                    effective_on=d["effective_on"],
-                    addressees=list(d["addressees"]),
-                )
+            n = svc.notice_create(
+                actor=user,
+                kind=d["kind"],
+                title=d["title"],
+                content=d["content"],
+                document_number=d["document_number"],
+                published_on=d["published_on"],
+                effective_on=d["effective_on"],
+                addressees=list(d["addressees"]),
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -728,8 +718,7 @@ def licence_detail(request, pk: int):
             raise PermissionDenied("forbidden", "无权变更证照状态")
         if form.is_valid():
             try:
-                with source_language():  # stored labels and titles stay Chinese
-                    svc.licence_transition(actor=user, licence=lic, **form.cleaned_data)
+                svc.licence_transition(actor=user, licence=lic, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
