@@ -76,3 +76,19 @@ def test_head_command_prints_the_last_hash(events, capsys):
     assert events[-1].hash in out and f"seq={events[-1].seq}" in out
     call_command("audit", "verify")
     assert capsys.readouterr().out.startswith("OK 5 events")
+
+
+@pytest.mark.postgres
+def test_triggers_fire_in_replication_mode_too(events):
+    """A session that turned the foreign-key triggers off (`session_replication_role =
+    replica`, as the bulk imports do) still cannot change or delete audit rows."""
+    assert triggers.installed(connection)
+    ev = events[0]
+    for sql in (
+        "UPDATE audit_auditevent SET action='x' WHERE id=%s",
+        "DELETE FROM audit_auditevent WHERE id=%s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL session_replication_role = replica")
+            cur.execute(sql, [ev.pk])
+    assert AuditEvent.objects.get(pk=ev.pk).action == "test.event"

@@ -1,4 +1,8 @@
-"""Database triggers that refuse UPDATE, DELETE and TRUNCATE on the audit table, on both engines."""
+"""Database triggers that refuse UPDATE, DELETE and TRUNCATE on the audit table, on both engines.
+
+On PostgreSQL they fire ALWAYS, also in sessions with `session_replication_role = replica`
+(which the bulk imports set to skip foreign-key triggers, core/bulk.py): a role allowed to set
+that parameter can still not change audit rows by it."""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ PG_INSTALL = [
     CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON {TABLE}
     FOR EACH STATEMENT EXECUTE FUNCTION shenguan_audit_append_only()
     """,
+    f"ALTER TABLE {TABLE} ENABLE ALWAYS TRIGGER audit_event_no_change",
+    f"ALTER TABLE {TABLE} ENABLE ALWAYS TRIGGER audit_event_no_truncate",
 ]
 PG_DROP = [
     f"DROP TRIGGER IF EXISTS audit_event_no_change ON {TABLE}",
@@ -73,7 +79,8 @@ def installed(connection) -> bool:
         if connection.vendor == "postgresql":
             cur.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgname IN "
-                "('audit_event_no_change','audit_event_no_truncate') AND NOT tgisinternal"
+                "('audit_event_no_change','audit_event_no_truncate') AND NOT tgisinternal "
+                "AND tgenabled = 'A'"
             )
             return cur.fetchone()[0] == 2
         cur.execute(
