@@ -8,6 +8,8 @@ an importer accepts — stays Chinese (ADR 0006): take it through `source_text` 
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.utils import translation
 
@@ -29,3 +31,12 @@ def source_label(obj, field: str) -> str:
     language, so wrapping its result in `source_text` would be too late)."""
     with source_language():
         return getattr(obj, f"get_{field}_display")()
+
+
+@functools.lru_cache(maxsize=4096)
+def source_choice(choices, value) -> str:
+    """The Chinese label of a value of a choices class (`PushKind`, `ApprovalResult`…), kept:
+    the source language never changes while the process runs, and services label every row of
+    a batch."""
+    with source_language():
+        return str(choices(value).label)

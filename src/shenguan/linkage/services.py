@@ -27,7 +27,7 @@ from shenguan.calendar.models import DeadlineState
 from shenguan.calendar.services import deadline_close, deadline_compute, deadline_open
 from shenguan.core.bulk import db_datetime, db_json, insert_objects, insert_rows
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from shenguan.core.i18n import source_label, source_text
+from shenguan.core.i18n import source_choice, source_label
 from shenguan.core.serialize import JsonSafe, to_jsonable
 from shenguan.org.models import Department, Division, Jurisdiction, LiaisonAssignment, User
 from shenguan.org.roles import OVERSIGHT_ROLES, DepartmentKind, Perm, Role
@@ -85,9 +85,6 @@ CLAIMED_EVENT = {
     PushKind.NOTICE: "notice.claimed",
 }
 AUTO_CLAIMED_EVENT = {k: v.replace(".claimed", ".auto_claimed") for k, v in CLAIMED_EVENT.items()}
-
-# Where each push kind's detail page is.
-KIND_LABELS = dict(PushKind.choices)
 
 
 # --- common helpers ----------------------------------------------------------------------------
@@ -303,7 +300,7 @@ def push_payload(p: Push) -> dict:
 
 def _push_notice(p: Push, n: int) -> dict:
     """The in-app notification of new pushes to a department (one, or n of a batch)."""
-    label = source_text(KIND_LABELS.get(p.kind, p.kind))
+    label = source_choice(PushKind, p.kind)
     due = (
         "已推送即认领。"
         if p.state == PushState.CLAIMED
@@ -794,7 +791,7 @@ def record_snapshot(r: ApprovalRecord, materials: list[Material], licence: Licen
             "decided_on": r.decided_on,
             "decision_number": r.decision_number,
             "result": r.result,
-            "result_label": source_label(r, "result"),
+            "result_label": source_choice(ApprovalResult, r.result),
             "risk_points": r.risk_points,
             "completed_at": r.completed_at,
             "source": r.source,
@@ -895,6 +892,7 @@ def complete_records(
     a granted record with a licence number enters the licence register. A record whose item has
     no linkage entry is flagged as a supervision gap (监管空白) and the bureau and oversight are
     alerted. Used for one record (record_complete) and for batches (imports, the province API)."""
+    from shenguan.catalog.models import LicensingItem
     from shenguan.catalog.selectors import linkage_routes
 
     _require(actor, Perm.APPROVAL_COMPLETE, "无权办结办件")
@@ -905,12 +903,13 @@ def complete_records(
     pushes: list[tuple[Push, dict]] = []
     with transaction.atomic():
         ids = [r.pk for r in records]
-        locked = {
-            r.pk: r
-            for r in ApprovalRecord.objects.select_for_update(of=("self",))
-            .select_related("item", "department")
-            .filter(pk__in=ids)
-        }
+        locked = {r.pk: r for r in ApprovalRecord.objects.select_for_update().filter(pk__in=ids)}
+        # a batch's records share few items and departments: one instance each, not one per row
+        items = LicensingItem.objects.in_bulk({r.item_id for r in locked.values()})
+        depts = Department.objects.in_bulk({r.department_id for r in locked.values()})
+        for r in locked.values():
+            r.item = items[r.item_id]
+            r.department = depts[r.department_id]
         mats: dict[int, list[Material]] = {}
         for m in Material.objects.filter(record_id__in=ids).order_by("id"):
             mats.setdefault(m.record_id, []).append(m)
@@ -1169,7 +1168,7 @@ def _claim_perm(direction: str) -> tuple[str, str]:
 
 def _claimed_message(p: Push) -> str:
     when = timezone.localtime(p.claimed_at).strftime("%Y-%m-%d %H:%M") if p.claimed_at else ""
-    mode = source_text(ClaimedMode(p.claimed_mode).label) if p.claimed_mode else ""
+    mode = source_choice(ClaimedMode, p.claimed_mode) if p.claimed_mode else ""
     return f"该推送已于{when}由{p.claimed_by_name or SYSTEM_NAME}认领（{mode}）"
 
 
@@ -1324,8 +1323,8 @@ def _licence_transition(
     if to_state not in LICENCE_TRANSITIONS.get(lic.state, frozenset()):
         raise Conflict(
             "bad_transition",
-            f"证照当前状态为“{source_text(LicenceState(lic.state).label)}”，不能变更为“"
-            f"{source_text(LicenceState(to_state).label)}”",
+            f"证照当前状态为“{source_choice(LicenceState, lic.state)}”，不能变更为“"
+            f"{source_choice(LicenceState, to_state)}”",
             "state",
         )
     before = lic.state
@@ -1433,7 +1432,7 @@ def _feedback_push(ctx: _Ctx, fb: Feedback) -> Push:
         item_id=fb.record.item_id
         if fb.record_id
         else (fb.licence.item_id if fb.licence_id else None),
-        title=f"{source_text(FeedbackKind(fb.kind).label)}：{fb.title}",
+        title=f"{source_choice(FeedbackKind, fb.kind)}：{fb.title}",
         case_number=fb.record.case_number if fb.record_id else "",
         applicant_name=(
             fb.record.applicant_name
@@ -1452,7 +1451,7 @@ def feedback_snapshot(fb: Feedback) -> dict:
         "feedback": {
             "id": fb.pk,
             "kind": fb.kind,
-            "kind_label": source_text(FeedbackKind(fb.kind).label),
+            "kind_label": source_choice(FeedbackKind, fb.kind),
             "title": fb.title,
             "content": fb.content,
             "document_number": fb.document_number,
@@ -1756,7 +1755,7 @@ def disposal_record(
             licence=lic,
             feedback=fb,
             item_id=lic.item_id if lic else None,
-            title=f"处置结果（{source_text(DisposalOutcome(outcome).label)}）：{fb.title}",
+            title=f"处置结果（{source_choice(DisposalOutcome, outcome)}）：{fb.title}",
             case_number=fb.record.case_number if fb.record_id else "",
             applicant_name=lic.holder_name if lic else "",
             subject_date=decided_on,
@@ -1765,7 +1764,7 @@ def disposal_record(
             "disposal": {
                 "id": d.pk,
                 "outcome": outcome,
-                "outcome_label": source_text(DisposalOutcome(outcome).label),
+                "outcome_label": source_choice(DisposalOutcome, outcome),
                 "decision_number": decision_number,
                 "decided_on": decided_on,
                 "reason": reason,
@@ -1842,7 +1841,7 @@ def correction_reply(*, actor, feedback: Feedback, outcome: str, text: str) -> F
             licence=fb.licence,
             feedback=fb,
             item_id=fb.record.item_id if fb.record_id else None,
-            title=f"纠错答复（{source_text(ReplyOutcome(outcome).label)}）：{fb.title}",
+            title=f"纠错答复（{source_choice(ReplyOutcome, outcome)}）：{fb.title}",
             case_number=fb.record.case_number if fb.record_id else "",
             applicant_name=fb.record.applicant_name if fb.record_id else "",
             subject_date=timezone.localdate(ctx.at),
@@ -1850,7 +1849,7 @@ def correction_reply(*, actor, feedback: Feedback, outcome: str, text: str) -> F
         snap = {
             "reply": {
                 "outcome": outcome,
-                "outcome_label": source_text(ReplyOutcome(outcome).label),
+                "outcome_label": source_choice(ReplyOutcome, outcome),
                 "text": text,
                 "replied_by": fb.replied_by_name,
                 "late": late,
@@ -1876,7 +1875,7 @@ def notice_snapshot(n: Notice) -> dict:
         "notice": {
             "id": n.pk,
             "kind": n.kind,
-            "kind_label": source_text(NoticeKind(n.kind).label),
+            "kind_label": source_choice(NoticeKind, n.kind),
             "title": n.title,
             "content": n.content,
             "document_number": n.document_number,
@@ -1906,7 +1905,7 @@ def _notice_pushes(ctx: _Ctx, n: Notice, addressees: list[Department]) -> list[P
             addressee_id=d.pk,
             notice=n,
             item_id=n.change_notice.item_id if n.change_notice_id else None,
-            title=f"{source_text(NoticeKind(n.kind).label)}：{n.title}",
+            title=f"{source_choice(NoticeKind, n.kind)}：{n.title}",
             subject_date=n.effective_on or n.published_on,
         )
         items.append((p, snap))

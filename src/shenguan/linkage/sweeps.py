@@ -22,7 +22,7 @@ from django.utils import timezone
 from shenguan.audit.services import audit_record
 from shenguan.calendar import workdays
 from shenguan.calendar.services import deadline_compute
-from shenguan.core.i18n import source_text
+from shenguan.core.i18n import source_choice
 from shenguan.core.serialize import JsonSafe, to_jsonable
 from shenguan.org.models import LiaisonAssignment, LiaisonKind
 from shenguan.outbox.services import outbox_emit, outbox_emit_many
@@ -39,10 +39,11 @@ from .models import (
     LicenceState,
     Notice,
     Push,
+    PushKind,
     PushOpen,
     PushState,
 )
-from .services import AUTO_CLAIMED_EVENT, KIND_LABELS, liaison_user_ids
+from .services import AUTO_CLAIMED_EVENT, liaison_user_ids
 
 log = logging.getLogger("shenguan.linkage")
 
@@ -136,7 +137,7 @@ def _report_batch(groups: list[tuple], now: dt.datetime) -> None:
     events = []
     for jid, dept, kind, ids, senders in groups:
         by_j.setdefault(jid, []).extend(ids)
-        label = source_text(KIND_LABELS.get(kind, kind))
+        label = source_choice(PushKind, kind)
         events.append(
             {
                 "event_type": AUTO_CLAIMED_EVENT[kind],
