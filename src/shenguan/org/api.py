@@ -8,7 +8,7 @@ caller holds the unmask right and asks for it with `unmask=true`, which is audit
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from shenguan.core.api_errors import error_responses
 from shenguan.core.errors import ValidationFailed
@@ -102,7 +102,7 @@ def jurisdiction_create(request, payload: JurisdictionIn):
         parent=parent,
     )
     # the actor's visible jurisdictions were computed before the new one existed: answer the row
-    return 201, j
+    return Status(201, j)
 
 
 # --- departments and divisions ---------------------------------------------------------------
@@ -147,7 +147,7 @@ def department_create(request, payload: DepartmentIn):
         uscc=payload.uscc,
         sort_order=payload.sort_order,
     )
-    return 201, _department_detail(request, d.pk)
+    return Status(201, _department_detail(request, d.pk))
 
 
 @router.patch(
@@ -177,7 +177,9 @@ def division_list(request, filters: Query[DivisionFilters], page: Query[PagePara
 def division_create(request, payload: DivisionIn):
     """Add a division to a department (system administrator)."""
     dept = selectors.department_get(user=request.auth, pk=payload.department_id)
-    return 201, services.division_create(actor=request.auth, department=dept, name=payload.name)
+    return Status(
+        201, services.division_create(actor=request.auth, department=dept, name=payload.name)
+    )
 
 
 # --- users and roles -------------------------------------------------------------------------
@@ -226,7 +228,7 @@ def user_create(request, payload: UserIn):
         phone=payload.phone,
         division=_division_of(request, payload.division_id),
     )
-    return 201, selectors.user_get(user=request.auth, pk=u.pk)
+    return Status(201, selectors.user_get(user=request.auth, pk=u.pk))
 
 
 @router.patch(
@@ -252,7 +254,7 @@ def user_set_password(request, user_id: int, payload: PasswordIn):
     """Reset an account's password (system administrator, or the account itself)."""
     u = selectors.user_get(user=request.auth, pk=user_id)
     services.user_set_password(actor=request.auth, user=u, password=payload.password)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -325,7 +327,7 @@ def liaison_appoint(request, payload: LiaisonIn):
         user=user,
         note=payload.note,
     )
-    return 201, selectors.liaison_get(user=request.auth, pk=la.pk)
+    return Status(201, selectors.liaison_get(user=request.auth, pk=la.pk))
 
 
 @router.post(
@@ -381,7 +383,7 @@ def token_create(request, payload: TokenIn):
     )
     tok = selectors.token_get(user=request.auth, pk=tok.pk)
     tok.token = plain
-    return 201, tok
+    return Status(201, tok)
 
 
 @router.post(
