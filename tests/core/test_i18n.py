@@ -364,8 +364,14 @@ def test_catalog_and_linkage_labels_in_english_and_chinese():
     from django.utils import translation
 
     from shenguan.catalog.models import HandoverKind, TransferStatus
-    from shenguan.core.i18n import source_text
-    from shenguan.linkage.models import ClaimedMode, DisposalOutcome, FeedbackKind, LicenceState
+    from shenguan.core.i18n import source_choice, source_label, source_text
+    from shenguan.linkage.models import (
+        ClaimedMode,
+        DisposalOutcome,
+        FeedbackKind,
+        Licence,
+        LicenceState,
+    )
 
     with translation.override("en"):
         assert str(TransferStatus.RETAINED.label) == "Retained (handled in the service hall)"
@@ -376,6 +382,12 @@ def test_catalog_and_linkage_labels_in_english_and_chinese():
         assert str(DisposalOutcome.REVOKE.label) == "Revoke the licence"
         assert source_text(LicenceState.REVOKED.label) == "吊销"
         assert source_text(ClaimedMode.ON_PUSH.label) == "推送即认领"
+        # a label looked up by its value, and an instance's display, in the source language
+        assert source_choice(LicenceState, LicenceState.REVOKED) == "吊销"
+        assert source_choice(DisposalOutcome, "revoke") == "吊销"
+        lic = Licence(state=LicenceState.REVOKED)
+        assert lic.get_state_display() == "Revoked"
+        assert source_label(lic, "state") == "吊销"
     with translation.override("zh-hans"):
         assert str(TransferStatus.RETAINED.label) == "暂不划转（进驻大厅）"
         assert str(LicenceState.REVOKED.label) == "吊销"
