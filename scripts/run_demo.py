@@ -98,6 +98,11 @@ def _stop(procs: dict) -> None:
 
 def _banner(host: str, port: int, worker: bool) -> str:
     sys.path.insert(0, str(ROOT / "src"))
+    # the accounts table names roles by their (translatable) labels: Django must be set up
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenguan.settings")
+    import django
+
+    django.setup()
     from shenguan.core.demo import demo_summary
 
     url = f"http://{host}:{port}/"
