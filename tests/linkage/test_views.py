@@ -283,6 +283,13 @@ def test_feedback_disposal_flow_in_pages(wuhai):
     )
     lic.refresh_from_db()
     assert lic.state == "cancelled"
+    # the pushes of the opinion and of the disposal show their own content, not an empty
+    # approval section (their snapshots name the case by reference only)
+    for push in Push.objects.filter(feedback=fb):
+        viewer = bureau if push.addressee_department_id == lk.bureau.pk else reg
+        page = viewer.get(f"/linkage/pushes/{push.pk}/").content.decode()
+        assert 'data-testid="snapshot"' not in page
+        assert "WH-V-1" in page
     html = Client().get("/public/licences/verify", {"number": lic.number}).content.decode()
     assert "注销" in html
     assert "张*" in html  # a natural person's name is masked on the public page
