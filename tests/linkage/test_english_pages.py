@@ -68,6 +68,8 @@ def test_english_push_page_has_no_chinese_labels(lk):
     assert "Pushed: Approval result" in chrome
     assert "Recorded: Inspection result" in chrome
     assert "<dd>Granted</dd>" in html  # the frozen result, labelled in the reader's language
+    record_page = c.get(f"/linkage/records/{rec.pk}/").content.decode()
+    assert "<h1>Approval case LC-E-1</h1>" in record_page
 
 
 def test_an_english_write_stores_chinese(lk):
