@@ -184,3 +184,21 @@ def test_the_page_applies_the_same_filters(inbox):
     assert page_ids(department=lk.bureau.pk, state="pending") == expect(
         rows, lambda r: r.case in ("F-5", "F-6")
     )
+
+
+@pytest.mark.postgres
+def test_postgresql_keeps_statistics_on_the_free_text_filters():
+    """The claimant and applicant filters compare upper-cased names; PostgreSQL plans them by
+    the statistics kept on those expressions (linkage migration 0006, ADR 0014)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT stxname, pg_get_statisticsobjdef_expressions(oid)::text "
+            "FROM pg_statistic_ext WHERE stxrelid = 'linkage_push'::regclass ORDER BY stxname"
+        )
+        found = dict(cur.fetchall())
+    assert set(found) == {"lk_push_applicant_upper", "lk_push_claimant_upper"}
+    assert "upper" in found["lk_push_claimant_upper"]
+    assert "claimed_by_name" in found["lk_push_claimant_upper"]
+    assert "applicant_name" in found["lk_push_applicant_upper"]
