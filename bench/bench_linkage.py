@@ -363,6 +363,7 @@ def bench_inbox_and_sweep(quick: bool) -> dict:
     after_materialize = {
         "auto_claimed": _inbox(reg_client, f"{api}?box=auto_claimed", reqs),
         "all": _inbox(reg_client, f"{api}?box=all", reqs),
+        "claimant_filter": _inbox(reg_client, f"{api}?box=all&claimant=超时", reqs),
     }
     return {
         "pushes_generated": n,
