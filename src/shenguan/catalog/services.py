@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shenguan.audit.services import audit_record
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from shenguan.core.i18n import source_label, source_text
+from shenguan.core.i18n import source_choice, source_label
 from shenguan.core.serialize import snapshot
 from shenguan.core.text import normalize_text
 from shenguan.org.models import Department, Division, Jurisdiction, LiaisonAssignment
@@ -811,7 +811,7 @@ def _check_memo_transition(memo: HandoverMemo, to: str) -> None:
         raise Conflict(
             "bad_transition",
             f"备忘录当前状态为“{source_label(memo, 'state')}”，"
-            f"不能变为“{source_text(MemoState(to).label)}”",
+            f"不能变为“{source_choice(MemoState, to)}”",
             "state",
         )
 

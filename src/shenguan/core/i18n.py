@@ -2,8 +2,9 @@
 
 Choice labels are marked for translation, so `str(label)` follows the active language. What is
 written down — push titles, frozen push content, notifications, exported data files, the labels
-an importer accepts — stays Chinese (ADR 0006): take it through `source_text` or write it inside
-`source_language()`.
+an importer accepts — stays Chinese (ADR 0006): take a choice value's label through
+`source_choice`, an instance's through `source_label`, any other marked string through
+`source_text`, or write it inside `source_language()`.
 """
 
 from __future__ import annotations

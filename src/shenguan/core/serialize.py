@@ -28,9 +28,7 @@ def to_jsonable(value: Any) -> Any:
         return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
     if kind is list:
         return [to_jsonable(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if type(value) is JsonSafe:
+    if isinstance(value, (bool, int, float, str)):  # subclasses: choice members, IntEnum…
         return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:

@@ -11,7 +11,7 @@ from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric, uscc
 
 from shenguan.core.errors import ValidationFailed
-from shenguan.core.i18n import source_text
+from shenguan.core.i18n import source_choice
 from shenguan.core.text import normalize_text
 from shenguan.org.validators import clean_phone as _clean_phone
 
@@ -124,7 +124,7 @@ def clean_choice(value, choices, field: str, label: str, *, required: bool = Tru
             raise ValidationFailed("required", f"请选择{label}", field)
         return ""
     for val, lab in choices.choices:
-        if v in (val, source_text(lab), str(lab)):
+        if v in (val, source_choice(choices, val), str(lab)):
             return val
     raise ValidationFailed("bad_choice", f"{label}“{v[:20]}”无效", field)
 
