@@ -163,10 +163,11 @@ def _settle() -> None:
 
 def _import(j, path: Path, fk_triggers: bool = False) -> tuple[float, object]:
     from shenguan.catalog import importers
+    from shenguan.catalog.importers import linkage_write
 
-    skip = importers.skip_fk_triggers
+    skip = linkage_write.skip_fk_triggers
     if fk_triggers:  # as for a role that may not turn the triggers off
-        importers.skip_fk_triggers = lambda: False
+        linkage_write.skip_fk_triggers = lambda: False
     try:
         with path.open("rb") as fh:
             t0 = time.perf_counter()
@@ -180,7 +181,7 @@ def _import(j, path: Path, fk_triggers: bool = False) -> tuple[float, object]:
             )
             return time.perf_counter() - t0, report
     finally:
-        importers.skip_fk_triggers = skip
+        linkage_write.skip_fk_triggers = skip
 
 
 def _may_skip_fk_triggers() -> bool:

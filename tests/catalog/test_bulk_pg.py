@@ -58,7 +58,7 @@ def test_the_003_list_is_written_the_same_with_triggers_on_or_off(
     yiyang, monkeypatch, triggers_off
 ):
     if not triggers_off:
-        monkeypatch.setattr(importers, "skip_fk_triggers", lambda: False)
+        monkeypatch.setattr(importers.linkage_write, "skip_fk_triggers", lambda: False)
     with CaptureQueriesContext(connection) as q:
         report = _import(yiyang)
     sql = " ".join(x["sql"] for x in q.captured_queries)

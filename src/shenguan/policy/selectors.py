@@ -14,6 +14,7 @@ from shenguan.core.errors import NotFound, PermissionDenied
 from .builtin import SOURCES
 from .models import PolicyProfile, PolicyVersion
 from .params import PARAM_GROUPS, PolicyParams, display_value, param_title
+from .registry import _PURPOSE_PARAMS, policy_source_previews, purpose_param
 
 
 def _require_reader(user) -> None:
@@ -143,8 +144,6 @@ def deadline_budget(*, jurisdiction_id: int, purpose: str) -> tuple[int | None, 
 
     Raises ValueError for a purpose no app registered (see policy.services).
     """
-    from .services import purpose_param
-
     param = purpose_param(purpose)
     if param is None:
         raise ValueError(f"deadline purpose {purpose!r} is not registered")
@@ -154,8 +153,6 @@ def deadline_budget(*, jurisdiction_id: int, purpose: str) -> tuple[int | None, 
 
 def recompute_preview(*, user, profile: PolicyProfile) -> dict:
     """What an administrator's recompute would do: candidates and how many would move."""
-    from .services import policy_source_previews, purpose_param, recompute_candidates
-
     _require_reader(user)
     profile = PolicyProfile.objects.select_related("current_version").get(pk=profile.pk)
     params = profile.current_version.parsed().model_dump()
@@ -177,3 +174,14 @@ def recompute_preview(*, user, profile: PolicyProfile) -> dict:
         if m:
             by_purpose[name] = m
     return {"candidates": candidates, "rebudgeted": moved, "by_purpose": by_purpose}
+
+
+def recompute_candidates(profile: PolicyProfile):
+    """Open deadlines of registered purposes in the jurisdictions under a profile."""
+    from shenguan.calendar.models import Deadline, DeadlineState
+
+    return Deadline.objects.filter(
+        state=DeadlineState.OPEN,
+        jurisdiction__profile=profile,
+        purpose__in=list(_PURPOSE_PARAMS),
+    )

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
 from django.db import transaction
 from pydantic import ValidationError
@@ -34,48 +33,17 @@ from shenguan.org.roles import Perm
 from .builtin import BUILTIN_PROFILES
 from .models import PolicyProfile, PolicyVersion
 from .params import PARAM_TITLES, PolicyParams
-
-# Which profile parameter gives the budget of deadlines of each purpose (filled by apps).
-_PURPOSE_PARAMS: dict[str, str] = {}
-
-
-def register_deadline_purpose(purpose: str, param: str) -> None:
-    """Declare that deadlines of `purpose` take their budget from profile parameter `param`."""
-    if param not in PolicyParams.model_fields:
-        raise ValueError(f"unknown policy parameter {param}")
-    _PURPOSE_PARAMS[purpose] = param
-
-
-def purpose_param(purpose: str) -> str | None:
-    """The profile parameter behind a deadline purpose, if registered."""
-    return _PURPOSE_PARAMS.get(purpose)
-
-
-# Tables that carry deadlines on their own rows (e.g. linkage pushes, ADR 0014) register how a
-# recompute re-budgets them: recompute(*, actor, profile, version, params, reason) -> int gives
-# their open deadlines in the profile's jurisdictions the budget of `version` (in batches of their
-# own transactions, each change audited) and returns how many changed; preview(*, profile,
-# params) -> (candidates, would change) counts the same without writing.
-_POLICY_SOURCES: dict[str, Callable[..., int]] = {}
-_POLICY_PREVIEWS: dict[str, Callable[..., tuple[int, int]]] = {}
-
-
-def register_policy_source(
-    name: str, recompute: Callable[..., int], preview: Callable[..., tuple[int, int]]
-) -> None:
-    """Register (or replace) a deadline source re-budgeted by `policy_recompute`."""
-    _POLICY_SOURCES[name] = recompute
-    _POLICY_PREVIEWS[name] = preview
-
-
-def policy_source_previews() -> dict[str, Callable[..., tuple[int, int]]]:
-    """The preview function of every registered policy source, by name."""
-    return dict(_POLICY_PREVIEWS)
-
-
-def registered_purposes() -> dict[str, str]:
-    """Every registered deadline purpose and its parameter."""
-    return dict(_PURPOSE_PARAMS)
+from .registry import (  # noqa: F401  (re-exported: apps register through policy.services)
+    _POLICY_PREVIEWS,
+    _POLICY_SOURCES,
+    _PURPOSE_PARAMS,
+    policy_source_previews,
+    purpose_param,
+    register_deadline_purpose,
+    register_policy_source,
+    registered_purposes,
+)
+from .selectors import deadline_budget, recompute_candidates
 
 
 def _require(actor, perm: str) -> None:
@@ -281,17 +249,6 @@ def policy_assign(*, actor, jurisdiction, profile: PolicyProfile):
     return jurisdiction
 
 
-def recompute_candidates(profile: PolicyProfile):
-    """Open deadlines of registered purposes in the jurisdictions under a profile."""
-    from shenguan.calendar.models import Deadline, DeadlineState
-
-    return Deadline.objects.filter(
-        state=DeadlineState.OPEN,
-        jurisdiction__profile=profile,
-        purpose__in=list(_PURPOSE_PARAMS),
-    )
-
-
 def policy_recompute(*, actor, profile: PolicyProfile) -> int:
     """On an administrator's request, re-budget every open deadline under the profile (重算时限),
     in `calendar.Deadline` and in every registered policy source (e.g. pending pushes).
@@ -341,8 +298,6 @@ def deadline_open_by_policy(
     (a parameter left empty, e.g. no credit-push window).
     """
     from shenguan.calendar.services import deadline_open
-
-    from .selectors import deadline_budget
 
     budget, version_id = deadline_budget(jurisdiction_id=jurisdiction_id, purpose=purpose)
     if budget is None:

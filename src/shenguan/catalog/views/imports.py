@@ -1,0 +1,140 @@
+"""The list import page (清单导入): upload, dry run, confirm."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
+
+from shenguan.core.errors import DomainError
+
+from .. import importers
+from ..forms import (
+    ImportForm,
+)
+from .common import _own_jurisdiction, manager
+
+
+def _upload_dir() -> Path:
+    d = Path(settings.VAR_DIR) / "uploads" / "catalog"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+_CREATED_LABELS = {
+    "entries": _lazy("联动事项"),
+    "items": _lazy("新建审批事项"),
+    "supervision_items": _lazy("新建监管事项"),
+    "retired_entries": _lazy("终止的原联动事项"),
+    "updated": _lazy("更新"),
+}
+
+
+def _sweep_uploads(max_age_hours: int = 24) -> None:
+    """Delete uploads left by dry runs that were never confirmed."""
+    import time
+
+    limit = time.time() - max_age_hours * 3600
+    for f in _upload_dir().iterdir():
+        with contextlib.suppress(OSError):
+            if f.stat().st_mtime < limit:
+                f.unlink()
+
+
+def _run_import(request, kind, path: Path, filename, dry_run, mode, valid_from):
+    from shenguan.org.models import Jurisdiction
+
+    j = Jurisdiction.objects.get(pk=_own_jurisdiction(request))
+    with path.open("rb") as fh:
+        common = {
+            "actor": request.user,
+            "jurisdiction": j,
+            "source": fh,
+            "filename": filename,
+            "dry_run": dry_run,
+        }
+        if kind == "linkage":
+            return importers.linkage_import(**common, mode=mode, valid_from=valid_from)
+        if kind == "items":
+            return importers.item_import(**common, effective_on=valid_from)
+        return importers.supervision_import(**common)
+
+
+@manager
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    """Upload a list: a dry run reports every problem; importing writes only if all rows pass."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    ctx: dict = {"form": form}
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        stash = request.session.get("catalog_import", {})
+        if not _TOKEN.match(token) or stash.get("token") != token:
+            messages.error(request, _("导入已过期，请重新上传"))
+            return redirect("catalog:import")
+        path = _upload_dir() / token
+        try:
+            valid_from = (
+                dt.date.fromisoformat(stash["valid_from"]) if stash.get("valid_from") else None
+            )
+            report = _run_import(
+                request, stash["kind"], path, stash["filename"], False, stash["mode"], valid_from
+            )
+        except DomainError as exc:
+            ctx["error"] = exc
+            ctx["problems"] = getattr(exc, "problems", [])
+            return render(request, "catalog/import.html", ctx)
+        finally:
+            path.unlink(missing_ok=True)
+            request.session.pop("catalog_import", None)
+        messages.success(request, _("导入完成：%(n)s 条") % {"n": report.records})
+        return redirect(
+            {"linkage": "catalog:entry_list", "items": "catalog:item_list"}.get(
+                stash["kind"], "catalog:supervision_list"
+            )
+        )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        token = uuid.uuid4().hex
+        path = _upload_dir() / token
+        _sweep_uploads()
+        h = hashlib.sha256()
+        with path.open("wb") as out:
+            for chunk in d["file"].chunks():
+                h.update(chunk)
+                out.write(chunk)
+        try:
+            report = _run_import(
+                request, d["kind"], path, d["file"].name, True, d["mode"], d.get("valid_from")
+            )
+        except DomainError as exc:
+            path.unlink(missing_ok=True)
+            ctx["error"] = exc
+            return render(request, "catalog/import.html", ctx)
+        ctx["report"] = report
+        ctx["summary"] = [(_CREATED_LABELS.get(k, k), v) for k, v in report.created.items()]
+        if report.ok:
+            request.session["catalog_import"] = {
+                "token": token,
+                "kind": d["kind"],
+                "filename": d["file"].name,
+                "mode": d["mode"],
+                "valid_from": d["valid_from"].isoformat() if d.get("valid_from") else "",
+            }
+            ctx["token"] = token
+        else:
+            path.unlink(missing_ok=True)
+    return render(request, "catalog/import.html", ctx)
