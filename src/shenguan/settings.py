@@ -173,6 +173,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 SHENGUAN_MAX_BODY_BYTES = int(os.environ.get("SHENGUAN_MAX_BODY_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = SHENGUAN_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# spreadsheet imports with more rows run in the worker, with a progress bar (core.sheets.jobs)
+SHENGUAN_IMPORT_INLINE_MAX_ROWS = int(os.environ.get("SHENGUAN_IMPORT_INLINE_MAX_ROWS", 2000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Working days: an event after this local time counts from the next working day (ADR 0004).

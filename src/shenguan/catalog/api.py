@@ -560,7 +560,7 @@ def gaps(request, jurisdiction_id: int | None = None, on_date: dt.date | None = 
         200: CatalogImportOut,
         201: CatalogImportOut,
         422: ImportErrorOut,
-        **error_responses(400, 403, 404),
+        **error_responses(400, 403, 404, 413),
     },
     summary="导入清单（xlsx/csv；先试运行，全部通过才写入）",
 )

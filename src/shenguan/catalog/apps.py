@@ -16,7 +16,9 @@ class CatalogConfig(AppConfig):
         from shenguan.org.roles import Perm
 
         from .demo import load_catalog_demo
+        from .importers.jobs import register as register_import_jobs
 
+        register_import_jobs()
         register_demo_step(20, "catalog", load_catalog_demo)
         group = _("事项清单")
         for entry in (

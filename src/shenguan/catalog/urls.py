@@ -31,4 +31,5 @@ urlpatterns = [
     path("notices/<int:pk>/acknowledge/", views.notice_acknowledge, name="notice_acknowledge"),
     path("gaps/", views.gaps, name="gaps"),
     path("import/", views.import_view, name="import"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
 ]

@@ -90,3 +90,54 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}@{self.window}: {self.count}"
+
+
+class ImportJobState(models.TextChoices):
+    """Where an import run by the worker stands (后台导入状态)."""
+
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "未通过"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import too large to run inside a web request, run by the worker with its
+    progress recorded (后台导入任务). The upload is kept in the row until the job ends."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", verbose_name="行政区划", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("导入类型", max_length=40)
+    created_by = models.ForeignKey(
+        "org.User", verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("提交时间")
+    filename = models.CharField("文件名", max_length=255)
+    content = models.BinaryField("文件内容", null=True)
+    params = models.JSONField("参数", default=dict)
+    state = models.CharField(
+        "状态", max_length=10, choices=ImportJobState.choices, default=ImportJobState.QUEUED
+    )
+    rows_total = models.PositiveIntegerField("估计行数", default=0)
+    rows_done = models.PositiveIntegerField("已读行数", default=0)
+    started_at = models.DateTimeField("开始时间", null=True)
+    finished_at = models.DateTimeField("结束时间", null=True)
+    lease_until = models.DateTimeField(null=True)
+    result = models.JSONField("结果", null=True)
+    error = models.JSONField("错误", null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"], name="core_importjob_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        """How far the reading has got, 0–100 (estimated from the rows counted before)."""
+        if self.state == ImportJobState.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -151,6 +151,14 @@ def purge_idempotency_records(now: dt.datetime) -> dict:
     return {"purged": idempotency_purge()}
 
 
+def run_import_jobs(now: dt.datetime) -> dict:
+    """Built-in sweep: run the spreadsheet imports queued for the worker (core.sheets.jobs)."""
+    from shenguan.core.sheets.jobs import import_jobs_run_due
+
+    return import_jobs_run_due(now)
+
+
 def register_builtin_sweeps() -> None:
     """Sweeps the outbox app itself provides."""
     register_sweep("core.idempotency_purge", 3600, purge_idempotency_records)
+    register_sweep("core.import_jobs", 2, run_import_jobs, lease_seconds=1800)

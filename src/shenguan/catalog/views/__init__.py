@@ -18,6 +18,7 @@ from .entries import (
     version_detail,
 )
 from .imports import (
+    import_job,
     import_view,
 )
 from .items import (
@@ -53,6 +54,7 @@ __all__ = [
     "entry_list",
     "entry_retire",
     "gaps",
+    "import_job",
     "import_view",
     "item_create",
     "item_detail",

@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from shenguan.core.errors import DomainError
+from shenguan.core.sheets import jobs
 
-from .. import importers
 from ..forms import (
     ImportForm,
 )
+from ..importers.jobs import catalog_import_run
 from .common import _own_jurisdiction, manager
 
 
@@ -59,18 +60,69 @@ def _run_import(request, kind, path: Path, filename, dry_run, mode, valid_from):
 
     j = Jurisdiction.objects.get(pk=_own_jurisdiction(request))
     with path.open("rb") as fh:
-        common = {
-            "actor": request.user,
-            "jurisdiction": j,
-            "source": fh,
-            "filename": filename,
-            "dry_run": dry_run,
-        }
-        if kind == "linkage":
-            return importers.linkage_import(**common, mode=mode, valid_from=valid_from)
-        if kind == "items":
-            return importers.item_import(**common, effective_on=valid_from)
-        return importers.supervision_import(**common)
+        return catalog_import_run(
+            kind=kind,
+            actor=request.user,
+            jurisdiction=j,
+            source=fh,
+            filename=filename,
+            dry_run=dry_run,
+            mode=mode,
+            valid_from=valid_from,
+        )
+
+
+def _queue_if_large(request, path: Path, d: dict):
+    """A file above the inline size goes to the worker: the job, or None to run it here."""
+    with path.open("rb") as fh:
+        rows = jobs.estimate_rows(fh, d["file"].name)
+    if rows <= jobs.inline_max_rows():
+        return None
+    return jobs.import_job_create(
+        actor=request.user,
+        jurisdiction_id=_own_jurisdiction(request),
+        kind="catalog.import",
+        filename=d["file"].name,
+        content=path.read_bytes(),
+        params={
+            "kind": d["kind"],
+            "jurisdiction_id": _own_jurisdiction(request),
+            "dry_run": True,
+            "mode": d["mode"],
+            "valid_from": d["valid_from"].isoformat() if d.get("valid_from") else "",
+        },
+        rows_total=rows,
+    )
+
+
+_LIST_PAGES = {"linkage": "catalog:entry_list", "items": "catalog:item_list"}
+
+
+@manager
+@require_http_methods(["GET", "POST"])
+def import_job(request, pk: int):
+    """A list import run by the worker (后台导入): progress while it runs (the fragment is
+    polled by htmx), then the dry run's report and its confirmation, or the import's result."""
+    job = jobs.import_job_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            new = jobs.import_job_confirm(actor=request.user, job=job)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("catalog:import_job", pk=job.pk)
+        return redirect("catalog:import_job", pk=new.pk)
+    report = job.result or {}
+    ctx = {
+        "job": job,
+        "report": report,
+        "error": job.error,
+        "summary": [(_CREATED_LABELS.get(k, k), v) for k, v in report.get("created", {}).items()],
+        "list_page": _LIST_PAGES.get(job.params.get("kind"), "catalog:supervision_list"),
+        "running": job.state in ("queued", "running"),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "catalog/_import_job.html", ctx)
+    return render(request, "catalog/import_job.html", ctx)
 
 
 @manager
@@ -117,13 +169,20 @@ def import_view(request):
                 h.update(chunk)
                 out.write(chunk)
         try:
+            job = _queue_if_large(request, path, d)
+            if job is not None:
+                path.unlink(missing_ok=True)
+                return redirect("catalog:import_job", pk=job.pk)
             report = _run_import(
                 request, d["kind"], path, d["file"].name, True, d["mode"], d.get("valid_from")
             )
         except DomainError as exc:
             path.unlink(missing_ok=True)
             ctx["error"] = exc
-            return render(request, "catalog/import.html", ctx)
+            # a file over a limit or unreadable: its 4xx (413, 400); problems in rows: the page
+            return render(
+                request, "catalog/import.html", ctx, status=exc.status if exc.status != 422 else 200
+            )
         ctx["report"] = report
         ctx["summary"] = [(_CREATED_LABELS.get(k, k), v) for k, v in report.created.items()]
         if report.ok:

@@ -19,6 +19,7 @@ from shenguan.core.errors import ErrorList
 from shenguan.core.text import normalize_text
 
 from .limits import DEFAULT_LIMITS, SheetLimits
+from .progress import progress_hook
 from .reader import SheetRow, iter_rows
 
 
@@ -143,7 +144,17 @@ def read_rows(
         h.update(chunk if isinstance(chunk, bytes) else chunk.encode())
     report.sha256 = h.hexdigest()
     source.seek(0)
-    return iter_rows(source, filename, limits=limits)
+    rows = iter_rows(source, filename, limits=limits)
+    hook = progress_hook.get()
+    return rows if hook is None else _reporting(rows, hook)
+
+
+def _reporting(rows: Iterator[SheetRow], hook) -> Iterator[SheetRow]:
+    """The rows, telling a running import job how far the reading has got."""
+    for n, row in enumerate(rows, start=1):
+        if n % 500 == 0:
+            hook(n)
+        yield row
 
 
 class HeaderSheet:
