@@ -26,6 +26,7 @@ from django.urls import get_resolver, resolve
 from shenguan.linkage import services as svc
 from shenguan.linkage.models import (
     ApprovalRecord,
+    CaseSuspension,
     Disposal,
     Feedback,
     Licence,
@@ -114,6 +115,25 @@ def gap(ctx: Ctx):
     )
     svc.complete_records(actor=None, records=[rec])
     return ApprovalRecord.objects.get(pk=rec.pk)
+
+
+def open_suspension(ctx: Ctx):
+    rec = draft(ctx)
+    return svc.suspension_start(
+        actor=None,
+        record=rec,
+        kind="expert_review",
+        started_on=rec.accepted_on,
+        reason="专家评审",
+    )
+
+
+def suspension_made(rec, _m) -> bool:
+    return CaseSuspension.objects.filter(record_id=rec.pk).exists()
+
+
+def suspension_ended(s, _m) -> bool:
+    return CaseSuspension.objects.get(pk=s.pk).ended_on is not None
 
 
 def licence(ctx: Ctx):
@@ -321,6 +341,23 @@ WRITES: list[Write] = [
         "api.record.complete", "post", "api/v1/linkage/records/<int:record_id>/complete", draft,
         lambda r: f"{API}/records/{r.pk}/complete",
         lambda c, a: in_dept(a, c.lk.bureau) and a.role == R.APPROVER, bureau_only, completed,
+    ),
+    Write(
+        "api.suspension.create", "post", "api/v1/linkage/records/<int:record_id>/suspensions",
+        draft, lambda r: f"{API}/records/{r.pk}/suspensions",
+        lambda c, a: in_dept(a, c.lk.bureau) and a.role in RECORDERS, bureau_only,
+        suspension_made,
+        body=lambda c, a, r, m: {
+            "kind": "expert_review", "started_on": r.accepted_on.isoformat(), "reason": "专家评审",
+        },
+        ok=201,
+    ),
+    Write(
+        "api.suspension.end", "post", "api/v1/linkage/suspensions/<int:suspension_id>/end",
+        open_suspension, lambda s: f"{API}/suspensions/{s.pk}/end",
+        lambda c, a: in_dept(a, c.lk.bureau) and a.role in RECORDERS,
+        bureau_only, suspension_ended,
+        body=lambda c, a, s, m: {"ended_on": dt.date.today().isoformat()},
     ),
     Write(
         "api.record.route", "post", "api/v1/linkage/records/<int:record_id>/route", gap,
@@ -570,7 +607,7 @@ def _app_routes() -> set[tuple[str, str]]:
         if path.startswith("/api/v1/linkage/"):
             for method in ops:
                 sample = path.replace("{push_id}", "1")
-                for k in ("record_id", "licence_id", "feedback_id", "notice_id"):
+                for k in ("record_id", "licence_id", "feedback_id", "notice_id", "suspension_id"):
                     sample = sample.replace("{" + k + "}", "1")
                 out.add((method, _route_of(sample)))
     resolver = get_resolver()

@@ -282,6 +282,16 @@ register(
 )
 register(
     Case(
+        name="linkage.api.record.suspensions",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/records/{o.pk}/suspensions",
+        make=make_record,
+        visible=record_visible,
+    )
+)
+register(
+    Case(
         name="linkage.page.record.list",
         kind="list",
         channel="page",

@@ -52,6 +52,9 @@ from .schemas import (
     ReplyIn,
     RouteIn,
     SummaryOut,
+    SuspensionEndIn,
+    SuspensionIn,
+    SuspensionOut,
     TransitionIn,
 )
 
@@ -180,6 +183,40 @@ def record_detail(request, record_id: int, unmask: bool = False):
     rec = sel.record_get(user=request.auth, pk=record_id)
     _unmask(request, unmask, rec)
     return rec
+
+
+@router.get(
+    "/records/{int:record_id}/suspensions",
+    response={200: list[SuspensionOut], **DETAIL},
+    summary="办件的审批时限中止",
+)
+def suspension_list(request, record_id: int):
+    """Periods that do not count in the case's approval time limit (行政许可法第四十五条)."""
+    rec = sel.record_get(user=request.auth, pk=record_id)
+    return list(sel.suspension_list(user=request.auth, record=rec))
+
+
+@router.post(
+    "/records/{int:record_id}/suspensions",
+    response={201: SuspensionOut, **WRITE},
+    summary="登记审批时限中止",
+)
+def suspension_create(request, record_id: int, payload: SuspensionIn):
+    """Stop the case's approval clock (hearing, expert review, inspection, testing …)."""
+    rec = sel.record_get(user=request.auth, pk=record_id)
+    s = svc.suspension_start(actor=request.auth, record=rec, **payload.dict())
+    return Status(201, s)
+
+
+@router.post(
+    "/suspensions/{int:suspension_id}/end",
+    response={200: SuspensionOut, **WRITE},
+    summary="结束审批时限中止",
+)
+def suspension_end(request, suspension_id: int, payload: SuspensionEndIn):
+    """Restart the case's approval clock."""
+    s = sel.suspension_get(user=request.auth, pk=suspension_id)
+    return svc.suspension_end(actor=request.auth, suspension=s, ended_on=payload.ended_on)
 
 
 @router.post(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    AcceptanceMode,
     ApplicantKind,
     ApprovalResult,
     ClaimedMode,
@@ -50,6 +51,23 @@ class RecordForm(forms.Form):
     licence_valid_until = forms.DateField(label=_("有效期至"), widget=DATE, required=False)
     risk_points = forms.CharField(
         label=_("审批中发现的风险点"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    acceptance_mode = forms.ChoiceField(
+        label=_("受理方式"),
+        choices=AcceptanceMode.choices,
+        initial=AcceptanceMode.NORMAL,
+        required=False,
+    )
+    deficiency_materials = forms.CharField(
+        label=_("容缺材料（容缺受理时填写）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    deficiency_due_date = forms.DateField(label=_("容缺材料补齐期限"), widget=DATE, required=False)
+    commitment_text = forms.CharField(
+        label=_("承诺内容（告知承诺时填写）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     complete = forms.BooleanField(label=_("登记后立即办结并推送"), required=False)
 

@@ -13,10 +13,17 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from shenguan.audit.services import audit_record
-from shenguan.core.errors import BadRequest, ErrorList, PermissionDenied, ValidationFailed
+from shenguan.core.errors import (
+    BadRequest,
+    Conflict,
+    ErrorList,
+    PermissionDenied,
+    ValidationFailed,
+)
 from shenguan.core.text import normalize_text
 from shenguan.org.roles import Perm
 
+from . import hooks
 from .models import ApprovalRecord, Licence, RecordSource
 
 # Column headers (Chinese, as the province system exports them) → record fields.
@@ -40,6 +47,10 @@ COLUMNS: dict[str, str] = {
     "有效期起": "licence_valid_from",
     "有效期至": "licence_valid_until",
     "风险点": "risk_points",
+    "受理方式": "acceptance_mode",
+    "容缺材料": "deficiency_materials",
+    "容缺材料补齐期限": "deficiency_due_date",
+    "承诺内容": "commitment_text",
 }
 FIELD_HEADER = {v: k for k, v in COLUMNS.items()}
 FIELD_HEADER["item"] = "事项编码"
@@ -118,6 +129,7 @@ def records_import(
 
     from .services import (
         _check_handler,
+        _mark_decided,
         _record_audit,
         _record_department,
         _require,
@@ -164,6 +176,8 @@ def records_import(
     seen_cases: dict[str, int] = {}
     seen_licences: dict[str, int] = {}
     handler_cache: dict = {}
+    validate = hooks.has(hooks.RECORD_VALIDATE)
+    raw: dict[int, dict] = {}
     for n, cells in body:
         data = {f: (cells[i] if i < len(cells) else "") for f, i in index.items()}
         code = normalize_text(data.pop("item_code", ""))
@@ -187,7 +201,17 @@ def records_import(
         try:
             c = clean_record(jid, data)
             _check_handler(dept.pk, item, c["decided_on"] or c["accepted_on"], handler_cache)
-        except ValidationFailed as exc:
+            if validate:
+                probe = ApprovalRecord(
+                    jurisdiction_id=jid, department=dept, source=RecordSource.IMPORT, **c
+                )
+                probe.created_by_id = (
+                    actor.pk if actor is not None and actor.kind == "user" else None
+                )
+                hooks.fire(
+                    hooks.RECORD_VALIDATE, actor=actor, record=probe, data=data, phase="create"
+                )
+        except (ValidationFailed, Conflict) as exc:
             problems.append(
                 _problem(
                     n, FIELD_HEADER.get(exc.field or "", exc.field or ""), exc.code, exc.message
@@ -215,6 +239,7 @@ def records_import(
                 continue
             seen_licences[c["licence_number"]] = n
         cleaned.append((n, c))
+        raw[n] = data
         if len(problems) >= MAX_PROBLEMS:
             break
     if cleaned:
@@ -253,9 +278,15 @@ def records_import(
             )
             for _, c in cleaned
         ]
+        for r in recs:
+            if r.result:
+                _mark_decided(r, actor, now)
         ApprovalRecord.objects.bulk_create(recs)
         for r in recs:
             audit_record(actor=actor, action="approval.record", obj=r, after=_record_audit(r))
+        if hooks.has(hooks.RECORD_CREATED):
+            for (n, _c), r in zip(cleaned, recs, strict=True):
+                hooks.fire(hooks.RECORD_CREATED, actor=actor, record=r, data=raw[n])
         pushes = complete_records(actor=actor, records=recs, at=now) if complete else []
         audit_record(
             actor=actor,

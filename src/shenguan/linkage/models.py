@@ -53,6 +53,30 @@ class RecordSource(models.TextChoices):
     IMPORT = "import", _("批量导入")
 
 
+class AcceptanceMode(models.TextChoices):
+    """How a case was accepted (受理方式, 003 三(三)4): normally, with documents missing
+    (容缺受理), on the applicant's written commitment (告知承诺) or by the green channel."""
+
+    NORMAL = "normal", _("一般受理")
+    DEFICIENCY = "deficiency", _("容缺受理")
+    COMMITMENT = "commitment", _("告知承诺")
+    GREEN = "green", _("绿色通道")
+
+
+class SuspensionKind(models.TextChoices):
+    """A period that does not count in an approval's time limit (行政许可法第四十五条)."""
+
+    HEARING = "hearing", _("听证")
+    TENDERING = "tendering", _("招标、拍卖")
+    TESTING = "testing", _("检验、检测")
+    INSPECTION = "inspection", _("现场勘验")
+    QUARANTINE = "quarantine", _("检疫")
+    APPRAISAL = "appraisal", _("鉴定")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    ARGUMENTATION = "argumentation", _("论证")
+    OTHER = "other", _("其他法定不计时情形")
+
+
 class MaterialKind(models.TextChoices):
     """Kind of file attached to a record (材料类型, 000 §15, 003 三(二)2)."""
 
@@ -232,6 +256,34 @@ class ApprovalRecord(JurisdictionScoped):
     licence_valid_from = models.DateField("有效期起", null=True, blank=True)
     licence_valid_until = models.DateField("有效期至", null=True, blank=True)
     risk_points = models.TextField("审批中发现的风险点", blank=True)
+    # acceptance (受理方式, 003 三(三)4); checked against credit by the credit app's hook
+    acceptance_mode = models.CharField(
+        "受理方式", max_length=12, choices=AcceptanceMode.choices, default=AcceptanceMode.NORMAL
+    )
+    deficiency_materials = models.TextField("容缺材料", blank=True)
+    deficiency_due_date = models.DateField("容缺材料补齐期限", null=True, blank=True)
+    commitment_text = models.TextField("承诺内容", blank=True)
+    # who entered the decision (决定人) and who reviewed it (审核人): 受审分离, 004 三(六)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    decided_by_name = models.CharField("决定人", max_length=150, blank=True)
+    decided_at = models.DateTimeField("决定录入时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    reviewed_by_name = models.CharField("审核人", max_length=150, blank=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     state = models.CharField(
         "状态", max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
     )
@@ -285,6 +337,48 @@ class ApprovalRecord(JurisdictionScoped):
             return None
         pushed = _received(actor, "record_id")
         return Q(department_id=actor.department_id) | Q(pk__in=pushed)
+
+
+class CaseSuspension(JurisdictionScoped):
+    """A period during which a case's approval time limit stands still (不计入审批时限):
+    hearing, expert review, testing, inspection, appraisal … (行政许可法第四十五条). Open while
+    `ended_on` is empty; `source` names the object that caused it (e.g. a technical opinion
+    request of the review app)."""
+
+    record = models.ForeignKey(ApprovalRecord, on_delete=models.PROTECT, related_name="suspensions")
+    kind = models.CharField("类型", max_length=16, choices=SuspensionKind.choices)
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    reason = models.CharField("事由", max_length=500)
+    source = models.CharField("来源", max_length=64, blank=True)
+    created_by_name = models.CharField("登记人", max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    ended_by_name = models.CharField("结束登记人", max_length=150, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审批时限中止"
+        ordering = ["record_id", "started_on", "id"]
+        indexes = [
+            models.Index(fields=["jurisdiction", "record"], name="lk_susp_j_rec"),
+            models.Index(
+                fields=["jurisdiction", "ended_on"],
+                condition=Q(ended_on__isnull=True),
+                name="lk_susp_j_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}:{self.kind}:{self.started_on}"
+
+    @classmethod
+    def scope_q(cls, actor, action: str = "view") -> Q | None:
+        """Whoever may see the case sees its suspensions."""
+        rq = ApprovalRecord.scope_q(actor, action)
+        if rq is None:
+            return None
+        return Q(record__in=ApprovalRecord.objects.filter(rq).values("pk")) if rq else Q()
 
 
 class Material(JurisdictionScoped):

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from shenguan.core.masking import mask_id_number, mask_phone
 
 from .models import (
+    AcceptanceMode,
     ApplicantKind,
     ApprovalResult,
     ClaimedMode,
@@ -26,6 +27,7 @@ from .models import (
     RecordSource,
     RecordState,
     ReplyOutcome,
+    SuspensionKind,
 )
 
 # A key given by a caller: positive and within a bigint (SQLite cannot bind a larger integer).
@@ -74,6 +76,15 @@ class RecordIn(Schema):
     licence_valid_from: dt.date | None = None
     licence_valid_until: dt.date | None = None
     risk_points: str = Field("", max_length=5000, description="审批中发现的风险点")
+    acceptance_mode: str = Field(
+        "normal",
+        max_length=20,
+        description="受理方式：normal 一般受理 / deficiency 容缺受理 / commitment 告知承诺 / "
+        "green 绿色通道",
+    )
+    deficiency_materials: str = Field("", max_length=2000, description="容缺材料（容缺受理必填）")
+    deficiency_due_date: dt.date | None = Field(None, description="容缺材料补齐期限")
+    commitment_text: str = Field("", max_length=5000, description="承诺内容（告知承诺必填）")
     complete: bool = Field(False, description="登记后立即办结并推送")
 
 
@@ -102,11 +113,20 @@ class RecordOut(Schema):
     licence_valid_from: dt.date | None
     licence_valid_until: dt.date | None
     risk_points: str
+    acceptance_mode: AcceptanceMode
+    deficiency_materials: str
+    deficiency_due_date: dt.date | None
+    commitment_text: str
     state: RecordState
     source: RecordSource
     supervision_gap: bool
     completed_at: dt.datetime | None
     created_at: dt.datetime
+    created_by_name: str = Field(description="受理（登记）人")
+    decided_by_name: str = Field(description="决定人")
+    decided_at: dt.datetime | None
+    reviewed_by_name: str = Field(description="审核人")
+    reviewed_at: dt.datetime | None
 
     @staticmethod
     def resolve_item_name(obj) -> str:
@@ -123,6 +143,35 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_contact_phone(obj, context) -> str:
         return obj.contact_phone if _unmasked(context) else mask_phone(obj.contact_phone)
+
+
+class SuspensionIn(Schema):
+    """A period that stops a case's approval clock (审批时限中止, 行政许可法第四十五条)."""
+
+    kind: str = Field(max_length=20, description="类型，如 expert_review 专家评审、hearing 听证")
+    started_on: dt.date
+    ended_on: dt.date | None = Field(None, description="已结束时填写")
+    reason: str = Field(max_length=500, description="事由")
+
+
+class SuspensionEndIn(Schema):
+    """The end of a suspension (恢复计算审批时限)."""
+
+    ended_on: dt.date
+
+
+class SuspensionOut(Schema):
+    """A suspension of a case's approval time limit (审批时限中止)."""
+
+    id: int
+    record_id: int
+    kind: SuspensionKind
+    started_on: dt.date
+    ended_on: dt.date | None
+    reason: str
+    source: str
+    created_by_name: str
+    created_at: dt.datetime
 
 
 class RecordFilters(Schema):

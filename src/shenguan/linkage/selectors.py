@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -18,6 +19,7 @@ from .models import (
     AUTO_CLAIM_NAME,
     ApprovalRecord,
     ApprovalResult,
+    CaseSuspension,
     ClaimedMode,
     Disposal,
     DisposalOutcome,
@@ -85,6 +87,39 @@ def record_list(*, user, filters: dict | None = None) -> QuerySet[ApprovalRecord
 def record_get(*, user, pk) -> ApprovalRecord:
     """One record the actor may see, or 404."""
     return _one(record_list(user=user), pk)
+
+
+def suspension_list(*, user, record: ApprovalRecord) -> QuerySet[CaseSuspension]:
+    """The suspensions of a case's time limit (审批时限中止) the actor may see, oldest first."""
+    return CaseSuspension.objects.restrict(user).filter(record_id=record.pk)
+
+
+def suspension_get(*, user, pk) -> CaseSuspension:
+    """One suspension whose case the actor may see, or 404."""
+    return _one(CaseSuspension.objects.restrict(user).select_related("record"), pk)
+
+
+def suspended_working_days(
+    periods: Iterable[tuple[dt.date, dt.date | None]], until: dt.date, *, cal=None
+) -> int:
+    """Working days inside the union of suspension periods, each counted from its start day to
+    its end day inclusive (an open period runs to `until`), not beyond `until` (不计入审批时限的
+    工作日, 行政许可法第四十五条). Overlapping periods count once."""
+    spans = sorted((a, min(b or until, until)) for a, b in periods if a is not None and a <= until)
+    total = 0
+    cur_a = cur_b = None
+    for a, b in spans:
+        if b < a:
+            continue
+        if cur_b is not None and a <= cur_b + dt.timedelta(days=1):
+            cur_b = max(cur_b, b)
+            continue
+        if cur_a is not None:
+            total += workdays.working_days_between(cur_a - dt.timedelta(days=1), cur_b, cal=cal)
+        cur_a, cur_b = a, b
+    if cur_a is not None:
+        total += workdays.working_days_between(cur_a - dt.timedelta(days=1), cur_b, cal=cal)
+    return total
 
 
 def material_get(*, user, pk) -> Material:

@@ -35,14 +35,17 @@ from shenguan.outbox.services import outbox_emit, outbox_emit_many
 from shenguan.policy.params import ClaimMode
 from shenguan.policy.selectors import params_for_jurisdiction
 
+from . import hooks
 from . import validators as v
 from .models import (
     DISPOSAL_LICENCE_STATE,
     LICENCE_TRANSITIONS,
     RESULT_KINDS,
+    AcceptanceMode,
     ApplicantKind,
     ApprovalRecord,
     ApprovalResult,
+    CaseSuspension,
     ClaimedMode,
     Disposal,
     DisposalOutcome,
@@ -65,6 +68,7 @@ from .models import (
     RecordSource,
     RecordState,
     ReplyOutcome,
+    SuspensionKind,
 )
 
 SYSTEM_NAME = "系统"
@@ -470,6 +474,58 @@ def clean_record(jurisdiction_id: int, data: dict) -> dict:
     out["risk_points"] = v.clean_text(
         data.get("risk_points"), "risk_points", "风险点", 5000, multiline=True
     )
+    out.update(_clean_acceptance(data, out["accepted_on"]))
+    return out
+
+
+def _clean_acceptance(data: dict, accepted_on: dt.date) -> dict:
+    """The acceptance mode of a case and what it needs (受理方式, 003 三(三)4): the missing
+    materials and the date to supply them under 容缺受理, the commitment under 告知承诺."""
+    mode = (
+        v.clean_choice(
+            data.get("acceptance_mode"),
+            AcceptanceMode,
+            "acceptance_mode",
+            "受理方式",
+            required=False,
+        )
+        or AcceptanceMode.NORMAL
+    )
+    out = {
+        "acceptance_mode": mode,
+        "deficiency_materials": "",
+        "deficiency_due_date": None,
+        "commitment_text": "",
+    }
+    if mode == AcceptanceMode.DEFICIENCY:
+        out["deficiency_materials"] = v.clean_text(
+            data.get("deficiency_materials"),
+            "deficiency_materials",
+            "容缺材料",
+            2000,
+            required=True,
+            multiline=True,
+        )
+        due = v.clean_date(
+            data.get("deficiency_due_date"),
+            "deficiency_due_date",
+            "容缺材料补齐期限",
+            required=True,
+        )
+        if due < accepted_on:
+            raise ValidationFailed(
+                "bad_deficiency_due", "容缺材料补齐期限不能早于受理日期", "deficiency_due_date"
+            )
+        out["deficiency_due_date"] = due
+    elif mode == AcceptanceMode.COMMITMENT:
+        out["commitment_text"] = v.clean_text(
+            data.get("commitment_text"),
+            "commitment_text",
+            "承诺内容",
+            5000,
+            required=True,
+            multiline=True,
+        )
     return out
 
 
@@ -531,6 +587,8 @@ def _record_audit(r: ApprovalRecord) -> dict:
         "licence_number": r.licence_number,
         "state": r.state,
         "source": r.source,
+        "acceptance_mode": r.acceptance_mode,
+        "decided_by_name": r.decided_by_name,
     }
 
 
@@ -565,6 +623,10 @@ def record_create(
             updated_at=now,
             **cleaned,
         )
+        if rec.result:
+            _mark_decided(rec, actor, now)
+        if hooks.has(hooks.RECORD_VALIDATE):
+            hooks.fire(hooks.RECORD_VALIDATE, actor=actor, record=rec, data=data, phase="create")
         try:
             with transaction.atomic():
                 rec.save(force_insert=True)
@@ -573,6 +635,8 @@ def record_create(
                 "case_number_exists", f"办件编号“{rec.case_number}”已存在", "case_number"
             ) from exc
         audit_record(actor=actor, action="approval.record", obj=rec, after=_record_audit(rec))
+        if hooks.has(hooks.RECORD_CREATED):
+            hooks.fire(hooks.RECORD_CREATED, actor=actor, record=rec, data=data)
         if complete:
             complete_records(actor=actor, records=[rec], at=now)
     return rec
@@ -594,14 +658,30 @@ def record_update(*, actor, record: ApprovalRecord, data: dict) -> ApprovalRecor
             raise Conflict("record_completed", "办件已办结推送，不能修改", "state")
         _check_case_free(rec.jurisdiction_id, cleaned["case_number"], exclude_pk=rec.pk)
         before = _record_audit(rec)
+        had_result = bool(rec.result)
         for k, val in cleaned.items():
             setattr(rec, k, val)
         rec.updated_at = timezone.now()
+        if rec.result and not had_result:
+            _mark_decided(rec, actor, rec.updated_at)
+        elif not rec.result:
+            rec.decided_by_id, rec.decided_by_name, rec.decided_at = None, "", None
+        if hooks.has(hooks.RECORD_VALIDATE):
+            hooks.fire(hooks.RECORD_VALIDATE, actor=actor, record=rec, data=data, phase="update")
         rec.save()
         audit_record(
             actor=actor, action="approval.update", obj=rec, before=before, after=_record_audit(rec)
         )
+        if hooks.has(hooks.RECORD_UPDATED):
+            hooks.fire(hooks.RECORD_UPDATED, actor=actor, record=rec, data=data, before=before)
     return rec
+
+
+def _mark_decided(rec: ApprovalRecord, actor, at: dt.datetime) -> None:
+    """Record who entered the decision of a case and when (决定人, 受审分离 004 三(六))."""
+    rec.decided_by_id = _user_id(actor)
+    rec.decided_by_name = actor_name(actor)
+    rec.decided_at = at
 
 
 _EDITABLE = (
@@ -622,6 +702,10 @@ _EDITABLE = (
     "licence_valid_from",
     "licence_valid_until",
     "risk_points",
+    "acceptance_mode",
+    "deficiency_materials",
+    "deficiency_due_date",
+    "commitment_text",
 )
 
 
@@ -901,6 +985,7 @@ def complete_records(
     handler_cache: dict = {}
     routes_cache: dict = {}
     pushes: list[tuple[Push, dict]] = []
+    validate = hooks.has(hooks.RECORD_VALIDATE)
     with transaction.atomic():
         ids = [r.pk for r in records]
         locked = {r.pk: r for r in ApprovalRecord.objects.select_for_update().filter(pk__in=ids)}
@@ -926,6 +1011,8 @@ def complete_records(
             if problem:
                 raise problem
             _check_handler(r.department_id, r.item, r.decided_on, handler_cache)
+            if validate:
+                hooks.fire(hooks.RECORD_VALIDATE, actor=actor, record=r, data={}, phase="complete")
             r.state = RecordState.COMPLETED
             r.completed_at = ctx.at
             r.completed_by_name = actor_name(actor)
@@ -963,6 +1050,7 @@ def complete_records(
                 ]
             )
         licence_of = {r.pk: lic for r, lic in new_licences}
+        extras = hooks.snapshot_extras(ordered) if hooks.has(hooks.SNAPSHOT_EXTRAS) else {}
         for r in ordered:
             key = r.item_id
             if key not in routes_cache:
@@ -973,9 +1061,12 @@ def complete_records(
                 gaps.append(r)
                 continue
             lic = licence_of.get(r.pk)
+            snap = record_snapshot(r, mats.get(r.pk, []), lic)
+            if r.pk in extras:
+                snap["extensions"] = extras[r.pk]
             base = {
                 k: JsonSafe(to_jsonable(v)) if isinstance(v, dict) else to_jsonable(v)
-                for k, v in record_snapshot(r, mats.get(r.pk, []), lic).items()
+                for k, v in snap.items()
             }
             for g in groups:
                 route = {"division": _division_ref(g["division"]), "entries": g["entries"]}
@@ -1012,6 +1103,15 @@ def complete_records(
                 for r in ordered
             ],
         )
+        if hooks.has(hooks.RECORDS_COMPLETED):
+            hooks.fire(
+                hooks.RECORDS_COMPLETED,
+                actor=actor,
+                records=ordered,
+                pushes=saved,
+                licences=licence_of,
+                at=ctx.at,
+            )
     return saved
 
 
@@ -1122,6 +1222,10 @@ def record_route_manually(
             raise Conflict("already_routed", f"该办件已推送至{regulator.name}", "regulator")
         lic = Licence.objects.filter(record_id=r.pk).first()
         base = record_snapshot(r, list(r.materials.order_by("id")), lic)
+        if hooks.has(hooks.SNAPSHOT_EXTRAS):
+            extra = hooks.snapshot_extras([r]).get(r.pk)
+            if extra:
+                base["extensions"] = extra
         route = {
             "division": _division_ref(division),
             "entries": [],
@@ -1220,7 +1324,21 @@ def push_claim(*, actor, push: Push, at: dt.datetime | None = None) -> Push:
                 "late": p.claim_late,
             },
         )
+        _fire_claimed(actor, [p], "manual", at)
     return p
+
+
+def _fire_claimed(actor, pushes: list[Push], mode: str, at: dt.datetime) -> None:
+    """Tell the apps above linkage that pushes were claimed (hooks.PUSHES_CLAIMED)."""
+    if pushes and hooks.has(hooks.PUSHES_CLAIMED):
+        hooks.fire(
+            hooks.PUSHES_CLAIMED,
+            actor=actor,
+            pushes=pushes,
+            push_ids=[p.pk for p in pushes],
+            mode=mode,
+            at=at,
+        )
 
 
 def push_claim_bulk(*, actor, push_ids: Iterable[int], at: dt.datetime | None = None) -> dict:
@@ -1283,6 +1401,7 @@ def push_claim_bulk(*, actor, push_ids: Iterable[int], at: dt.datetime | None = 
                     "late": sorted(p.pk for p in claimed if p.claim_late),
                 },
             )
+        _fire_claimed(actor, claimed, "manual", at)
     return {"claimed": sorted(got), "skipped": skipped}
 
 
@@ -1303,6 +1422,7 @@ def _claim_if_pending(ctx: _Ctx, actor, push: Push) -> None:
             obj=p,
             after={"state": p.state, "implicit": True, "late": p.claim_late},
         )
+        _fire_claimed(actor, [p], "implicit", ctx.at)
 
 
 # --- licences ----------------------------------------------------------------------------------
@@ -1371,6 +1491,15 @@ def _licence_transition(
             "reason": reason,
         },
     )
+    if hooks.has(hooks.LICENCE_TRANSITIONED):
+        hooks.fire(
+            hooks.LICENCE_TRANSITIONED,
+            actor=actor,
+            licence=lic,
+            from_state=before,
+            to_state=to_state,
+            event=ev,
+        )
     return ev
 
 
@@ -1651,6 +1780,8 @@ def feedback_create(
                 "push_id": push.pk if push else None,
             },
         )
+        if hooks.has(hooks.FEEDBACK_CREATED):
+            hooks.fire(hooks.FEEDBACK_CREATED, actor=actor, feedback=fb, push=push)
     return fb
 
 
@@ -1674,6 +1805,8 @@ def feedback_release(*, feedback: Feedback, at: dt.datetime | None = None) -> Pu
             obj=fb,
             after={"push_id": push.pk, "effective_on": fb.effective_on, "send_late": fb.send_late},
         )
+        if hooks.has(hooks.FEEDBACK_RELEASED):
+            hooks.fire(hooks.FEEDBACK_RELEASED, actor=None, feedback=fb, push=push)
     return push
 
 
@@ -2028,3 +2161,98 @@ def notice_from_change(*, change_notice, at: dt.datetime | None = None) -> Notic
     except IntegrityError:  # another worker turned it meanwhile
         return None
     return n
+
+
+# --- suspensions of the approval time limit ----------------------------------------------------
+
+
+def _suspension_audit(s: CaseSuspension) -> dict:
+    return {
+        "record_id": s.record_id,
+        "kind": s.kind,
+        "started_on": s.started_on,
+        "ended_on": s.ended_on,
+        "reason": s.reason,
+        "source": s.source,
+    }
+
+
+def suspension_start(
+    *,
+    actor,
+    record: ApprovalRecord,
+    kind: str,
+    started_on: dt.date,
+    reason: str,
+    source: str = "",
+    ended_on: dt.date | None = None,
+) -> CaseSuspension:
+    """Stop a case's approval clock for a hearing, expert review, inspection, testing …
+    (中止计算审批时限, 行政许可法第四十五条); `ended_on` records a finished period at once."""
+    _require(actor, Perm.APPROVAL_RECORD, "无权登记审批时限中止")
+    _require_department(actor, record.department_id, "只能登记本部门办件的时限中止")
+    kind = v.clean_choice(kind, SuspensionKind, "kind", "中止类型")
+    started_on = v.clean_date(started_on, "started_on", "开始日期", required=True)
+    ended_on = v.clean_date(ended_on, "ended_on", "结束日期")
+    reason = v.clean_text(reason, "reason", "事由", 500, required=True)
+    source = v.clean_text(source, "source", "来源", 64)
+    with transaction.atomic():
+        r = ApprovalRecord.objects.select_for_update().get(pk=record.pk)
+        if r.state != RecordState.DRAFT:
+            raise Conflict("record_completed", "办件已办结，不能再中止审批时限", "state")
+        if started_on < r.accepted_on:
+            raise ValidationFailed("before_acceptance", "开始日期不能早于受理日期", "started_on")
+        if ended_on is not None and ended_on < started_on:
+            raise ValidationFailed("bad_period", "结束日期不能早于开始日期", "ended_on")
+        s = CaseSuspension.objects.create(
+            jurisdiction_id=r.jurisdiction_id,
+            record=r,
+            kind=kind,
+            started_on=started_on,
+            ended_on=ended_on,
+            reason=reason,
+            source=source,
+            created_by_name=actor_name(actor),
+            ended_by_name=actor_name(actor) if ended_on else "",
+        )
+        outbox_emit(
+            event_type="approval.suspended",
+            jurisdiction_id=r.jurisdiction_id,
+            payload={"id": s.pk, **_suspension_audit(s)},
+            department_ids=[r.department_id],
+            aggregate=r,
+        )
+        audit_record(actor=actor, action="approval.suspend", obj=s, after=_suspension_audit(s))
+    return s
+
+
+def suspension_end(*, actor, suspension: CaseSuspension, ended_on: dt.date) -> CaseSuspension:
+    """Restart a case's approval clock at the end of a suspension (恢复计算审批时限)."""
+    _require(actor, Perm.APPROVAL_RECORD, "无权登记审批时限恢复")
+    ended_on = v.clean_date(ended_on, "ended_on", "结束日期", required=True)
+    with transaction.atomic():
+        s = (
+            CaseSuspension.objects.select_for_update()
+            .select_related("record")
+            .get(pk=suspension.pk)
+        )
+        _require_department(actor, s.record.department_id, "只能登记本部门办件的时限恢复")
+        if s.ended_on is not None:
+            raise Conflict("suspension_ended", "该时限中止已结束", "ended_on")
+        if ended_on < s.started_on:
+            raise ValidationFailed("bad_period", "结束日期不能早于开始日期", "ended_on")
+        before = _suspension_audit(s)
+        s.ended_on = ended_on
+        s.ended_by_name = actor_name(actor)
+        s.save(update_fields=["ended_on", "ended_by_name"])
+        outbox_emit(
+            event_type="approval.resumed",
+            jurisdiction_id=s.jurisdiction_id,
+            payload={"id": s.pk, **_suspension_audit(s)},
+            department_ids=[s.record.department_id],
+            aggregate=s.record,
+        )
+        audit_record(
+            actor=actor, action="approval.resume", obj=s, before=before, after=_suspension_audit(s)
+        )
+    return s

@@ -28,6 +28,7 @@ from shenguan.org.models import LiaisonAssignment, LiaisonKind
 from shenguan.outbox.services import outbox_emit, outbox_emit_many
 from shenguan.policy.params import ClaimMode
 
+from . import hooks
 from .models import (
     AUTO_CLAIM_NAME,
     ClaimedMode,
@@ -187,6 +188,15 @@ def push_auto_claim_due(*, now: dt.datetime | None = None, batch: int = AUTO_CLA
             groups, last = claim(now, batch, after)
             if groups:
                 _report_batch(groups, now)
+                if hooks.has(hooks.PUSHES_CLAIMED):
+                    hooks.fire(
+                        hooks.PUSHES_CLAIMED,
+                        actor=None,
+                        pushes=None,
+                        push_ids=[pk for g in groups for pk in g[3]],
+                        mode="timeout",
+                        at=now,
+                    )
         if last is None:  # nothing left (or the rest was claimed by hand meanwhile)
             break
         claimed += sum(len(g[3]) for g in groups)

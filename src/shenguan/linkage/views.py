@@ -22,6 +22,7 @@ from shenguan.core.masking import can_unmask, mask_id_number, mask_name, mask_ph
 from shenguan.org.models import Department
 from shenguan.org.roles import DepartmentKind, Perm
 
+from . import hooks
 from . import selectors as sel
 from . import services as svc
 from .exports import pushes_xlsx
@@ -259,6 +260,7 @@ def push_detail(request, pk: int):
         ),
         "feedback": fb,
         "labels": sel.snapshot_labels(snap),
+        "panels": hooks.panels_for("push", request, push),
     }
     if fb is not None and mine and user.can(Perm.DISPOSAL_RECORD):
         if fb.kind == FeedbackKind.REVOCATION_OPINION and not hasattr(fb, "disposal"):
@@ -314,7 +316,11 @@ def record_new(request):
         else:
             messages.success(request, _("办件已登记，已办结推送") if complete else _("办件已登记"))
             return redirect("linkage:record_detail", pk=rec.pk)
-    return render(request, "linkage/record_form.html", {"form": form})
+    return render(
+        request,
+        "linkage/record_form.html",
+        {"form": form, "panels": hooks.panels_for("record_form", request, form)},
+    )
 
 
 @login_required
@@ -346,6 +352,9 @@ def record_detail(request, pk: int):
         "can_upload": own and rec.state == RecordState.DRAFT and user.can(Perm.APPROVAL_RECORD),
         "can_complete": own and rec.state == RecordState.DRAFT and user.can(Perm.APPROVAL_COMPLETE),
         "material_form": MaterialForm(),
+        "suspensions": sel.suspension_list(user=user, record=rec),
+        "panels": hooks.panels_for("record", request, rec),
+        "timeline": sorted(hooks.timeline_entries(user=user, record=rec), key=lambda e: e["at"]),
     }
     if (
         own
@@ -739,6 +748,7 @@ def licence_detail(request, pk: int):
             "history": sel.licence_history(user=user, licence=lic),
             "form": form if can_change else None,
             "shown": shown,
+            "panels": hooks.panels_for("licence", request, lic),
         },
     )
 
