@@ -204,7 +204,7 @@ def test_completion_is_atomic_when_a_push_cannot_be_written(lk, monkeypatch):
     def boom(*a, **kw):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(svc, "outbox_emit_many", boom)
+    monkeypatch.setattr(svc.pushes, "outbox_emit_many", boom)
     with pytest.raises(RuntimeError):
         svc.record_complete(actor=lk.users["approver"], record=rec)
     rec.refresh_from_db()

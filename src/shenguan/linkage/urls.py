@@ -14,6 +14,7 @@ urlpatterns = [
     path("records/", views.record_list, name="record_list"),
     path("records/new", views.record_new, name="record_new"),
     path("records/import", views.record_import, name="record_import"),
+    path("records/import/jobs/<int:pk>", views.record_import_job, name="record_import_job"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
     path("records/<int:pk>/complete", views.record_complete, name="record_complete"),
     path("records/<int:pk>/route", views.record_route, name="record_route"),

@@ -1,25 +1,20 @@
-"""Reads of the linkage app, always scoped to what the actor may see (Model.objects.restrict):
-records, licences, inboxes of pushes with their filters, feedback, notices, timelines, counts."""
+"""Reads of pushes: inboxes, details, countdowns and timelines (推送查询)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenguan.calendar import workdays
-from shenguan.core.errors import NotFound
 from shenguan.org.roles import Perm
 
-from .models import (
+from ..models import (
     AUTO_CLAIM_NAME,
-    ApprovalRecord,
     ApprovalResult,
-    CaseSuspension,
     ClaimedMode,
     Disposal,
     DisposalOutcome,
@@ -28,144 +23,12 @@ from .models import (
     FeedbackState,
     Licence,
     LicenceEvent,
-    Material,
-    Notice,
     NoticeKind,
     Push,
-    PushOpen,
     PushState,
-    RecordState,
     ReplyOutcome,
 )
-
-MAX_ID = 2**63 - 1  # the largest key a bigint column (and SQLite) holds
-
-
-def _one(qs, pk):
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError) as exc:
-        raise NotFound() from exc
-    if not 0 < pk <= MAX_ID:  # no such row; and SQLite cannot even bind a larger integer
-        raise NotFound()
-    obj = qs.filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
-
-
-def _day_start(d: dt.date) -> dt.datetime:
-    return workdays.end_of_day(d - dt.timedelta(days=1))
-
-
-# --- records and materials ---------------------------------------------------------------------
-
-
-def record_list(*, user, filters: dict | None = None) -> QuerySet[ApprovalRecord]:
-    """Approval records the actor may see, newest first, filtered."""
-    qs = ApprovalRecord.objects.restrict(user).select_related("item", "department")
-    f = filters or {}
-    if f.get("state"):
-        qs = qs.filter(state=f["state"])
-    if f.get("item_id"):
-        qs = qs.filter(item_id=f["item_id"])
-    if f.get("case_number"):
-        qs = qs.filter(case_number__startswith=f["case_number"].strip())
-    if f.get("applicant"):
-        qs = qs.filter(applicant_name__icontains=f["applicant"].strip())
-    if f.get("supervision_gap") is not None:
-        qs = qs.filter(supervision_gap=f["supervision_gap"])
-    if f.get("decided_from"):
-        qs = qs.filter(decided_on__gte=f["decided_from"])
-    if f.get("decided_to"):
-        qs = qs.filter(decided_on__lte=f["decided_to"])
-    if f.get("source"):
-        qs = qs.filter(source=f["source"])
-    return qs.order_by("-id")
-
-
-def record_get(*, user, pk) -> ApprovalRecord:
-    """One record the actor may see, or 404."""
-    return _one(record_list(user=user), pk)
-
-
-def suspension_list(*, user, record: ApprovalRecord) -> QuerySet[CaseSuspension]:
-    """The suspensions of a case's time limit (审批时限中止) the actor may see, oldest first."""
-    return CaseSuspension.objects.restrict(user).filter(record_id=record.pk)
-
-
-def suspension_get(*, user, pk) -> CaseSuspension:
-    """One suspension whose case the actor may see, or 404."""
-    return _one(CaseSuspension.objects.restrict(user).select_related("record"), pk)
-
-
-def suspended_working_days(
-    periods: Iterable[tuple[dt.date, dt.date | None]], until: dt.date, *, cal=None
-) -> int:
-    """Working days inside the union of suspension periods, each counted from its start day to
-    its end day inclusive (an open period runs to `until`), not beyond `until` (不计入审批时限的
-    工作日, 行政许可法第四十五条). Overlapping periods count once."""
-    spans = sorted((a, min(b or until, until)) for a, b in periods if a is not None and a <= until)
-    total = 0
-    cur_a = cur_b = None
-    for a, b in spans:
-        if b < a:
-            continue
-        if cur_b is not None and a <= cur_b + dt.timedelta(days=1):
-            cur_b = max(cur_b, b)
-            continue
-        if cur_a is not None:
-            total += workdays.working_days_between(cur_a - dt.timedelta(days=1), cur_b, cal=cal)
-        cur_a, cur_b = a, b
-    if cur_a is not None:
-        total += workdays.working_days_between(cur_a - dt.timedelta(days=1), cur_b, cal=cal)
-    return total
-
-
-def material_get(*, user, pk) -> Material:
-    """One material whose record the actor may see, or 404."""
-    return _one(Material.objects.restrict(user).select_related("record"), pk)
-
-
-# --- licences ----------------------------------------------------------------------------------
-
-
-def licence_list(*, user, filters: dict | None = None) -> QuerySet[Licence]:
-    """Licences the actor may see, newest first, filtered."""
-    qs = Licence.objects.restrict(user).select_related("item", "department")
-    f = filters or {}
-    if f.get("state"):
-        qs = qs.filter(state=f["state"])
-    if f.get("number"):
-        qs = qs.filter(number__startswith=f["number"].strip())
-    if f.get("holder"):
-        qs = qs.filter(holder_name__icontains=f["holder"].strip())
-    if f.get("item_id"):
-        qs = qs.filter(item_id=f["item_id"])
-    return qs.order_by("-id")
-
-
-def licence_get(*, user, pk) -> Licence:
-    """One licence the actor may see, or 404."""
-    return _one(licence_list(user=user), pk)
-
-
-def licence_history(*, user, licence: Licence) -> QuerySet[LicenceEvent]:
-    """The dated state changes of a licence."""
-    return LicenceEvent.objects.restrict(user).filter(licence_id=licence.pk).order_by("at", "id")
-
-
-def licence_verify(*, number: str) -> list[Licence]:
-    """Licences with this number, for the public verification page (证照核验, no login)."""
-    number = (number or "").strip()
-    if not number or len(number) > 100:
-        return []
-    return list(
-        Licence.objects.filter(number=number).select_related("item", "department", "jurisdiction")
-    )
-
-
-# --- pushes ------------------------------------------------------------------------------------
+from .common import _day_start, _one
 
 BOXES = ("to_claim", "claimed", "auto_claimed", "sent", "all")
 
@@ -227,7 +90,11 @@ def _push_filters(qs, f: dict):
 # A push is open (待认领) while its PushOpen row exists; a timeout push whose open row the sweep
 # deleted is claimed, even before the follow-up sweep rewrote its row (ADR 0014).
 OPEN = Q(open__isnull=False)
+
+
 AUTO_PENDING_ROW = Q(state=PushState.PENDING, claim_policy="timeout", open__isnull=True)
+
+
 AUTO_CLAIMED = Q(claimed_mode=ClaimedMode.TIMEOUT) | AUTO_PENDING_ROW
 
 
@@ -517,97 +384,3 @@ def push_timeline(*, user, push: Push) -> list[dict]:
             )
     ev.sort(key=lambda e: e["at"])
     return ev
-
-
-# --- feedback and notices ----------------------------------------------------------------------
-
-
-def feedback_list(*, user, filters: dict | None = None) -> QuerySet[Feedback]:
-    """Feedback the actor sent or received, newest first."""
-    qs = Feedback.objects.restrict(user).select_related(
-        "sender_department", "addressee_department", "record", "licence"
-    )
-    f = filters or {}
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
-    if f.get("state"):
-        qs = qs.filter(state=f["state"])
-    if f.get("record_id"):
-        qs = qs.filter(record_id=f["record_id"])
-    if f.get("licence_id"):
-        qs = qs.filter(licence_id=f["licence_id"])
-    if f.get("late") is not None:
-        qs = qs.filter(send_late=f["late"])
-    if f.get("open_disposal"):
-        qs = qs.filter(kind="revocation_opinion", disposal__isnull=True, state="pushed")
-    if f.get("open_reply"):
-        qs = qs.filter(kind="correction_request", replied_at__isnull=True, state="pushed")
-    return qs.order_by("-id")
-
-
-def feedback_get(*, user, pk) -> Feedback:
-    """One feedback the actor may see, or 404."""
-    return _one(feedback_list(user=user).select_related("reply_deadline"), pk)
-
-
-def notice_list(*, user, filters: dict | None = None) -> QuerySet[Notice]:
-    """Notices the actor sent or received, newest first."""
-    qs = Notice.objects.restrict(user).select_related("sender_department")
-    f = filters or {}
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
-    return qs.order_by("-id")
-
-
-def notice_get(*, user, pk) -> Notice:
-    """One notice the actor may see, or 404."""
-    return _one(notice_list(user=user), pk)
-
-
-# --- counts ------------------------------------------------------------------------------------
-
-
-def inbox_counts(*, user) -> dict:
-    """Live counts for the actor's home and inbox tabs (real queries, never made-up figures)."""
-    now = timezone.now()
-    mine = None if user.is_oversight else user.department_id
-    if not (user.is_oversight or (mine and user.can(Perm.PUSH_READ))):
-        opened = PushOpen.objects.none()
-        received = Push.objects.none()
-    else:
-        opened = PushOpen.objects.filter(jurisdiction_id__in=user.visible_jurisdiction_ids)
-        received = Push.objects.restrict(user)
-        if mine:
-            opened = opened.filter(addressee_department_id=mine)
-            received = received.filter(addressee_department_id=mine)
-    agg = opened.aggregate(
-        to_claim=Count("push_id"),
-        overdue=Count("push_id", filter=Q(claim_due_at__lte=now)),
-        provisional=Count("push_id", filter=Q(push__claim_provisional=True)),
-        feedback_to_claim=Count("push_id", filter=Q(kind="feedback")),
-    )
-    agg["auto_claimed"] = received.filter(AUTO_CLAIMED).count()
-    out = {k: int(v or 0) for k, v in agg.items()}
-    fb = Feedback.objects.restrict(user)
-    if mine:
-        out["open_disposals"] = fb.filter(
-            addressee_department_id=mine,
-            kind="revocation_opinion",
-            disposal__isnull=True,
-            state=FeedbackState.PUSHED,
-        ).count()
-        out["open_replies"] = fb.filter(
-            addressee_department_id=mine,
-            kind="correction_request",
-            replied_at__isnull=True,
-            state=FeedbackState.PUSHED,
-        ).count()
-        out["feedback_held"] = fb.filter(
-            sender_department_id=mine, state=FeedbackState.HELD
-        ).count()
-    recs = ApprovalRecord.objects.restrict(user)
-    if mine:
-        recs = recs.filter(department_id=mine)
-    out["drafts"] = recs.filter(state=RecordState.DRAFT).count()
-    out["gaps"] = recs.filter(supervision_gap=True).count()
-    return out

@@ -1,0 +1,92 @@
+"""What the linkage pages share: paging, errors, pickers and masking of personal data."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _lazy
+
+from shenguan.audit.services import audit_record
+from shenguan.core.errors import DomainError, ErrorList, PermissionDenied
+from shenguan.core.masking import can_unmask, mask_id_number, mask_name, mask_phone
+from shenguan.org.models import Department
+
+PAGE_SIZE = 50
+
+
+BOX_LABELS = {
+    "to_claim": _lazy("待认领"),
+    "claimed": _lazy("已认领"),
+    "auto_claimed": _lazy("超时自动认领"),
+    "sent": _lazy("已推送"),
+    "all": _lazy("全部"),
+}
+
+
+def _page(request, qs, size: int = PAGE_SIZE) -> dict:
+    """One page without counting: items, number, previous/next flags, the query string."""
+    try:
+        number = max(1, min(int(request.GET.get("page", 1)), 100000))
+    except ValueError:
+        number = 1
+    rows = list(qs[(number - 1) * size : number * size + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "items": rows[:size],
+        "number": number,
+        "has_next": len(rows) > size,
+        "has_prev": number > 1,
+        "query": query.urlencode(),
+    }
+
+
+def _back(request, default: str):
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect(default)
+
+
+def _error(request, exc: DomainError) -> None:
+    """Show a refusal on the page the user returns to; a missing right is a 403 page."""
+    if isinstance(exc, PermissionDenied):
+        raise exc
+    if isinstance(exc, ErrorList):
+        for p in exc.problems[:20]:
+            messages.error(request, p.get("message", ""))
+    messages.error(request, exc.message)
+
+
+def _items(user):
+    from shenguan.catalog.models import LicensingItem
+
+    return LicensingItem.objects.restrict(user).filter(active=True).order_by("code", "id")
+
+
+def _departments(user, kinds=None):
+    qs = Department.objects.restrict(user).filter(active=True)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return qs.order_by("jurisdiction__path", "sort_order", "id")
+
+
+def personal(request, obj, values: dict) -> dict:
+    """Personal data for a page: masked, or in full (one audit event) when the user holds the
+    unmask right and asked for it with ?unmask=1. values: {name: (value, kind)}."""
+    full = request.GET.get("unmask") == "1" and can_unmask(request.user)
+    if full and any(v for v, _k in values.values()):
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action="personal.unmask",
+                obj=obj,
+                after={"fields": sorted(k for k, (v, _k) in values.items() if v)},
+            )
+    maskers = {"id_number": mask_id_number, "phone": mask_phone, "name": mask_name}
+    out = {k: (v or "") if full else maskers[kind](v) for k, (v, kind) in values.items()}
+    out["unmasked"] = full
+    out["can_unmask"] = can_unmask(request.user)
+    return out
