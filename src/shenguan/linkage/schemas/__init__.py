@@ -1,0 +1,91 @@
+"""API schemas of the linkage app: records, licences, pushes and claims, feedback, notices."""
+
+from __future__ import annotations
+
+from .common import (
+    Id,
+    masked_snapshot,
+)
+from .feedback import (
+    DisposalIn,
+    DisposalOut,
+    FeedbackFilters,
+    FeedbackIn,
+    FeedbackOut,
+    LinkageNoticeFilters,
+    LinkageNoticeIn,
+    LinkageNoticeOut,
+    ReplyIn,
+)
+from .licences import (
+    LicenceDetail,
+    LicenceEventOut,
+    LicenceFilters,
+    LicenceOut,
+    LicenceVerifyOut,
+    TransitionIn,
+)
+from .pushes import (
+    BulkClaimIn,
+    BulkClaimOut,
+    PushDetail,
+    PushFilters,
+    PushOut,
+    SkippedOut,
+    SummaryOut,
+    TimelineEntry,
+)
+from .records import (
+    CompletedOut,
+    MaterialOut,
+    RecordFilters,
+    RecordImportErrorOut,
+    RecordImportOut,
+    RecordImportProblemOut,
+    RecordIn,
+    RecordOut,
+    RouteIn,
+    SuspensionEndIn,
+    SuspensionIn,
+    SuspensionOut,
+)
+
+__all__ = [
+    "BulkClaimIn",
+    "BulkClaimOut",
+    "CompletedOut",
+    "DisposalIn",
+    "DisposalOut",
+    "FeedbackFilters",
+    "FeedbackIn",
+    "FeedbackOut",
+    "Id",
+    "LicenceDetail",
+    "LicenceEventOut",
+    "LicenceFilters",
+    "LicenceOut",
+    "LicenceVerifyOut",
+    "LinkageNoticeFilters",
+    "LinkageNoticeIn",
+    "LinkageNoticeOut",
+    "MaterialOut",
+    "PushDetail",
+    "PushFilters",
+    "PushOut",
+    "RecordFilters",
+    "RecordImportErrorOut",
+    "RecordImportOut",
+    "RecordImportProblemOut",
+    "RecordIn",
+    "RecordOut",
+    "ReplyIn",
+    "RouteIn",
+    "SkippedOut",
+    "SummaryOut",
+    "SuspensionEndIn",
+    "SuspensionIn",
+    "SuspensionOut",
+    "TimelineEntry",
+    "TransitionIn",
+    "masked_snapshot",
+]
