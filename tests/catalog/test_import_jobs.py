@@ -122,3 +122,21 @@ def test_hostile_uploads_are_answered_4xx_before_parsing(yiyang, api_as, parser_
     assert api.status_code == (400 if code == "bad_xlsx" else 413)
     assert api.json()["code"] == code and api.json()["field"] == "file"
     assert parser_calls == [] and ImportJob.objects.count() == 0
+
+
+def test_an_unconfirmed_dry_run_gives_its_file_back_after_a_day(yiyang, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.SHENGUAN_IMPORT_INLINE_MAX_ROWS = 10
+    _upload(_client(yiyang.head), build_xlsx())
+    import_jobs_run_due()
+    job = ImportJob.objects.get()
+    assert job.state == "done" and job.content is not None  # kept for the confirmation
+    import_jobs_run_due(timezone.now() + dt.timedelta(hours=23))
+    job.refresh_from_db()
+    assert job.content is not None
+    import_jobs_run_due(timezone.now() + dt.timedelta(hours=25))
+    job.refresh_from_db()
+    assert job.content is None

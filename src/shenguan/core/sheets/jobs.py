@@ -35,6 +35,7 @@ from .progress import progress_hook
 log = logging.getLogger("shenguan.core.sheets.jobs")
 
 LEASE = dt.timedelta(minutes=30)
+KEEP_UNCONFIRMED = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,10 @@ def import_job_run(job: ImportJob) -> ImportJob:
 def import_jobs_run_due(now: dt.datetime | None = None, *, limit: int = 5) -> dict:
     """The worker's sweep: run queued jobs (and jobs whose worker died), a few per round."""
     now = now or timezone.now()
+    # a dry run nobody confirmed gives its file back after a day (the row stays as a record)
+    ImportJob.objects.filter(finished_at__lt=now - KEEP_UNCONFIRMED, content__isnull=False).update(
+        content=None
+    )
     ran = 0
     while ran < limit:
         job = _lease_next(now)
