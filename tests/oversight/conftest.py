@@ -27,8 +27,9 @@ def at(y, m, d, hh=10, mm=0) -> dt.datetime:
 _n = iter(range(1, 10**6))
 
 
-def approve(lk, item=None, *, when: dt.datetime | None = None, **over) -> ApprovalRecord:
-    """A record of `lk` completed (pushed) at `when` (default now)."""
+def approve(world_lk, item=None, *, when: dt.datetime | None = None, **over) -> ApprovalRecord:
+    """A record of the linkage world completed (pushed) at `when` (default now)."""
+    lk = world_lk
     n = next(_n)
     data = record_data(item or lk.food, case_number=f"OV-{n:05d}", **over)
     rec = lsvc.record_create(actor=lk.users["approver"], department=lk.bureau, data=data)
