@@ -14,7 +14,7 @@ from shenguan.oversight import kinds as K
 from shenguan.oversight.models import Alert, SupervisionTask
 from shenguan.oversight.monitor import monitor_sweep
 
-from .conftest import approve, at, push_of
+from .helpers import approve, at, push_of, record_data
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +92,6 @@ def _case(lk, *, accepted: dt.date, decided: dt.date, promised: int, name: str):
     lk.food.statutory_days = 20
     lk.food.save(update_fields=["promised_days", "statutory_days"])
     data = {"accepted_on": accepted, "decided_on": decided}
-    from .conftest import record_data
-
     return lsvc.record_create(
         actor=lk.users["approver"],
         department=lk.bureau,
