@@ -89,22 +89,73 @@ def _scope(qs, field: str, jurisdiction_ids):
 # --- the approval time limit (审批时限) ---------------------------------------------------------
 
 
-def _approval_rows(statutory: bool):
+def approval_deadline_rows(qs, *, statutory: bool) -> Iterator[DeadlineRow]:
+    """The time limits of the approval records of a queryset (statutory or promised, the
+    promised one falling back to the statutory), extended by their suspensions."""
+    from shenguan.linkage.models import CaseSuspension
+    from shenguan.linkage.selectors import suspended_working_days
+
     code = APPROVAL_STATUTORY if statutory else APPROVAL_PROMISED
-
-    def rows(*, jurisdiction_ids=None, open_only=True, closed_since=None) -> Iterator[DeadlineRow]:
-        from shenguan.linkage.models import ApprovalRecord, CaseSuspension
-        from shenguan.linkage.selectors import suspended_working_days
-
-        cal = workdays.calendar()
-        today = timezone.localdate()
-        qs = _scope(ApprovalRecord.objects.all(), "jurisdiction_id", jurisdiction_ids)
-        if statutory:
-            qs = qs.filter(item__statutory_days__isnull=False)
-        else:
-            qs = qs.filter(
-                Q(item__promised_days__isnull=False) | Q(item__statutory_days__isnull=False)
+    cal = workdays.calendar()
+    today = timezone.localdate()
+    if statutory:
+        qs = qs.filter(item__statutory_days__isnull=False)
+    else:
+        qs = qs.filter(Q(item__promised_days__isnull=False) | Q(item__statutory_days__isnull=False))
+    rows_ = list(
+        qs.values_list(
+            "pk",
+            "jurisdiction_id",
+            "department_id",
+            "case_number",
+            "applicant_name",
+            "item__name",
+            "item__promised_days",
+            "item__statutory_days",
+            "accepted_on",
+            "decided_on",
+            "decided_at",
+        )
+    )
+    label = _("法定时限") if statutory else _("承诺时限")
+    for chunk in _chunks(rows_):
+        periods: dict[int, list] = defaultdict(list)
+        for rid, a, b in CaseSuspension.objects.filter(
+            record_id__in=[r[0] for r in chunk]
+        ).values_list("record_id", "started_on", "ended_on"):
+            periods[rid].append((a, b))
+        for pk, jid, dept, case, applicant, item, promised, stat, accepted, decided, at in chunk:
+            budget = stat if statutory else (promised if promised is not None else stat)
+            if budget is None or accepted is None:
+                continue
+            until = decided or today
+            susp = suspended_working_days(periods.get(pk, ()), until, cal=cal)
+            try:
+                due = workdays.add_working_days(accepted, budget + susp, cal=cal)
+            except ValueError:
+                continue
+            yield DeadlineRow(
+                kind=code,
+                object_type="linkage.approvalrecord",
+                object_id=pk,
+                jurisdiction_id=jid,
+                department_id=dept,
+                title=f"{case} {item}（{applicant}）{label}",
+                start=accepted,
+                budget_days=budget,
+                due_date=due.date,
+                provisional=due.provisional,
+                closed_at=closed_moment(decided, at) if decided else None,
+                suspended_days=susp,
+                url=f"/linkage/records/{pk}/",
             )
+
+
+def _approval_rows(statutory: bool):
+    def rows(*, jurisdiction_ids=None, open_only=True, closed_since=None) -> Iterator[DeadlineRow]:
+        from shenguan.linkage.models import ApprovalRecord
+
+        qs = _scope(ApprovalRecord.objects.all(), "jurisdiction_id", jurisdiction_ids)
         cond = Q(decided_on__isnull=True)
         if not open_only:
             if closed_since is None:
@@ -114,65 +165,7 @@ def _approval_rows(statutory: bool):
                     Q(decided_at__gte=closed_since)
                     | Q(decided_at__isnull=True, updated_at__gte=closed_since)
                 )
-        rows_ = list(
-            qs.filter(cond).values_list(
-                "pk",
-                "jurisdiction_id",
-                "department_id",
-                "case_number",
-                "applicant_name",
-                "item__name",
-                "item__promised_days",
-                "item__statutory_days",
-                "accepted_on",
-                "decided_on",
-                "decided_at",
-            )
-        )
-        for chunk in _chunks(rows_):
-            periods: dict[int, list] = defaultdict(list)
-            for rid, a, b in CaseSuspension.objects.filter(
-                record_id__in=[r[0] for r in chunk]
-            ).values_list("record_id", "started_on", "ended_on"):
-                periods[rid].append((a, b))
-            for (
-                pk,
-                jid,
-                dept,
-                case,
-                applicant,
-                item,
-                promised,
-                stat,
-                accepted,
-                decided,
-                at,
-            ) in chunk:
-                budget = stat if statutory else (promised if promised is not None else stat)
-                if budget is None or accepted is None:
-                    continue
-                until = decided or today
-                susp = suspended_working_days(periods.get(pk, ()), until, cal=cal)
-                try:
-                    due = workdays.add_working_days(accepted, budget + susp, cal=cal)
-                except ValueError:
-                    continue
-                label = _("法定时限") if statutory else _("承诺时限")
-                yield DeadlineRow(
-                    kind=code,
-                    object_type="linkage.approvalrecord",
-                    object_id=pk,
-                    jurisdiction_id=jid,
-                    department_id=dept,
-                    title=f"{case} {item}（{applicant}）{label}",
-                    start=accepted,
-                    budget_days=budget,
-                    due_date=due.date,
-                    provisional=due.provisional,
-                    closed_at=closed_moment(decided, at) if decided else None,
-                    suspended_days=susp,
-                    url=f"/linkage/records/{pk}/",
-                )
+        return approval_deadline_rows(qs.filter(cond), statutory=statutory)
 
     return rows
 
