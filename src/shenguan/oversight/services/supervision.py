@@ -338,3 +338,48 @@ def feedback_handle(*, actor, feedback, action: str, note: str) -> FeedbackHandl
             aggregate=h,
         )
     return h
+
+
+def supervision_deadlines_recompute(
+    *, actor, dates, include_provisional: bool, reason: str, started_between=None
+) -> int:
+    """Recompute the windows of supervision not started yet that a calendar change may move
+    (a deadline source of calendar.services, ADR 0004): those spanning the changed days and,
+    when asked, the provisional ones; each batch audited as one `deadline.recompute` event."""
+    from django.db.models import Q
+
+    dates = sorted(set(dates))
+    cond = Q(start_provisional=True) if include_provisional else Q(pk__in=[])
+    if dates:
+        cond |= Q(claimed_at__lt=workdays.end_of_day(dates[-1]), start_due_date__gte=dates[0])
+    if started_between:
+        cond |= Q(claimed_at__range=started_between)
+    ids = list(
+        SupervisionTask.objects.filter(cond, started_at__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    cal = workdays.calendar()
+    changed = 0
+    for i in range(0, len(ids), 2000):
+        with transaction.atomic():
+            moved = []
+            for t in SupervisionTask.objects.select_for_update().filter(
+                pk__in=ids[i : i + 2000], started_at__isnull=True
+            ):
+                due = workdays.add_working_days(t.claimed_at, t.start_budget_days, cal=cal)
+                if (due.date, due.provisional) == (t.start_due_date, t.start_provisional):
+                    continue
+                moved.append((t.pk, t.start_due_date, due.date))
+                t.start_due_date, t.start_provisional = due.date, due.provisional
+                t.start_due_at = workdays.end_of_day(due.date)
+                t.save(update_fields=["start_due_date", "start_due_at", "start_provisional"])
+            if moved:
+                audit_record(
+                    actor=actor,
+                    action="deadline.recompute",
+                    obj=("oversight.supervisiontask", f"{moved[0][0]}..{moved[-1][0]}"),
+                    after={"reason": reason, "moved": [[p, a, b] for p, a, b in moved]},
+                )
+                changed += len(moved)
+    return changed
