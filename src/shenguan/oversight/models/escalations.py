@@ -72,6 +72,9 @@ class Escalation(JurisdictionScoped):
         "状态", max_length=12, choices=EscalationState.choices, default=EscalationState.OPEN
     )
     periods_without_improvement = models.PositiveSmallIntegerField("未改进周期数", default=0)
+    # the end of the period (or the day) the current step answers: only bulletins of later
+    # periods are weighed against it ("the next period's figures", 002 §23)
+    baseline_end = models.DateField("评估基准日")
     evaluated_bulletins = models.JSONField("已评估的通报", default=list)
     opened_at = models.DateTimeField("立案时间", default=timezone.now)
     opened_by_name = models.CharField("立案人", max_length=150, blank=True)

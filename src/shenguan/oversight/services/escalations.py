@@ -48,11 +48,16 @@ TARGET_KINDS = (DepartmentKind.REGULATOR, DepartmentKind.ENFORCEMENT, Department
 
 
 def _office(jurisdiction_id: int, *kinds: str) -> Department | None:
-    return (
-        Department.objects.filter(jurisdiction_id=jurisdiction_id, kind__in=kinds, active=True)
-        .order_by("sort_order", "id")
-        .first()
-    )
+    """The first active department of the first kind the jurisdiction has."""
+    for kind in kinds:
+        d = (
+            Department.objects.filter(jurisdiction_id=jurisdiction_id, kind=kind, active=True)
+            .order_by("sort_order", "id")
+            .first()
+        )
+        if d is not None:
+            return d
+    return None
 
 
 def _users(jurisdiction_id: int, role: str) -> list[int]:
@@ -232,6 +237,7 @@ def escalation_remind(
             summary=summary,
             bulletin=bulletin,
             level=EscalationLevel.REMINDER,
+            baseline_end=bulletin.period_end if bulletin else timezone.localdate(),
             opened_by_name=actor_name(actor),
         )
         row = None
@@ -254,8 +260,11 @@ def escalation_remind(
     return esc
 
 
-def _escalate(esc: Escalation, *, actor, note: str = "") -> EscalationStep:
-    """Move an open escalation one level up and issue the next step (in a transaction)."""
+def _escalate(
+    esc: Escalation, *, actor, note: str = "", bulletin: Bulletin | None = None
+) -> EscalationStep:
+    """Move an open escalation one level up and issue the next step (in a transaction); the
+    bulletin that showed no improvement (if any) becomes the baseline of the next weighing."""
     pending = esc.steps.filter(state=StepState.PENDING)
     for s in pending.select_related("deadline"):
         _close_step(s, actor=actor)
@@ -274,7 +283,8 @@ def _escalate(esc: Escalation, *, actor, note: str = "") -> EscalationStep:
     else:
         raise Conflict("top_level", "已移交纪检监察机关，不能再升级", "level")
     esc.periods_without_improvement = 0
-    esc.save(update_fields=["level", "periods_without_improvement"])
+    esc.baseline_end = bulletin.period_end if bulletin else timezone.localdate()
+    esc.save(update_fields=["level", "periods_without_improvement", "baseline_end"])
     step = _new_step(
         esc,
         esc.level,
@@ -334,6 +344,7 @@ def escalation_refer(*, actor, department, basis: str, summary: str) -> Escalati
             basis=basis,
             summary=summary,
             level=EscalationLevel.ACCOUNTABILITY,
+            baseline_end=timezone.localdate(),
             opened_by_name=actor_name(actor),
         )
         step = _new_step(
@@ -503,16 +514,13 @@ def escalations_evaluate(*, bulletin: Bulletin) -> dict:
     ):
         if key in esc.evaluated_bulletins:
             continue
-        current = esc.steps.filter(level=esc.level).order_by("-issued_at").first()
-        since = timezone.localdate(current.issued_at) if current else None
+        if esc.level == EscalationLevel.ACCOUNTABILITY or bulletin.period_start <= esc.baseline_end:
+            continue  # referred already, or not a period after the step
         if esc.level == EscalationLevel.INTERVIEW:
-            if current is None or current.state != StepState.DONE:
-                continue  # the 约谈 has not been held yet
-            since = current.meeting_date
-        if esc.level == EscalationLevel.ACCOUNTABILITY or since is None:
-            continue
-        if bulletin.period_start <= since:
-            continue  # not a period after the step
+            held = esc.steps.filter(level=esc.level, state=StepState.DONE).order_by("-done_at")
+            held = held.first()
+            if held is None or (bulletin.published_at and bulletin.published_at < held.done_at):
+                continue  # the 约谈 has not been held before this bulletin
         row = rows.get(esc.department_id)
         before = _view(esc)
         esc.evaluated_bulletins = [*esc.evaluated_bulletins, key]
@@ -529,7 +537,9 @@ def escalations_evaluate(*, bulletin: Bulletin) -> dict:
             )
             esc.save(update_fields=["evaluated_bulletins", "periods_without_improvement"])
             if esc.periods_without_improvement >= need:
-                _escalate(esc, actor=None, note=f"{bulletin.label}通报显示整改不力")
+                _escalate(
+                    esc, actor=None, note=f"{bulletin.label}通报显示整改不力", bulletin=bulletin
+                )
                 out["escalated"] += 1
         esc.save(update_fields=["evaluated_bulletins"])
         audit_record(
