@@ -174,3 +174,35 @@ def test_referral_for_policy_not_forwarded(lk):
     )
     assert esc.level == "accountability"
     assert Escalation.objects.get(pk=esc.pk).steps.get().document_title == "问题线索移送函"
+
+
+def test_annual_score_adds_the_bulletins_and_deducts_the_escalations(lk):
+    from shenguan.oversight.scores import annual_scores
+
+    world = lk.extra["world"]
+    _late_quarter(lk, 2026, 1)
+    q1 = _publish(lk, dt.date(2026, 1, 1), at(2026, 4, 2, 9))
+    osvc.escalation_remind(
+        actor=world.users["bureau_head"], department=lk.reg_a, summary="超期认领", bulletin=q1
+    )
+    result = annual_scores(lk.j.pk, 2026)
+    assert [b["id"] for b in result["bulletins"]] == [q1.pk]
+    a = next(d for d in result["departments"] if d["department_id"] == lk.reg_a.pk)
+    row = next(r for r in q1.figures["rows"] if r["department_id"] == lk.reg_a.pk)
+    claim = next(line for line in a["lines"] if line["key"] == "claim")
+    assert (claim["numerator"], claim["denominator"]) == (
+        row["claimed_on_time"],
+        row["pushes_received"] - row["pending"],
+    )
+    assert claim["weight"] == 40 and claim["rate"] == 0
+    applicable = [line for line in a["lines"] if line["rate"] is not None]
+    assert a["applicable_weight"] == sum(line["weight"] for line in applicable)
+    expected_base = round(
+        sum(line["weight"] * line["rate"] for line in applicable) / a["applicable_weight"] * 100, 2
+    )
+    assert a["base"] == expected_base
+    reminders = next(d for d in a["deductions"] if d["level"] == "reminder")
+    assert reminders["count"] == 1 and reminders["points"] == 2
+    assert a["score"] == round(max(0, expected_base - 2), 2)
+    b = next(d for d in result["departments"] if d["department_id"] == lk.reg_b.pk)
+    assert b["deducted"] == 0
