@@ -9,6 +9,7 @@ from .bulletins import (
     escalation_steps,
     step_get,
 )
+from .dashboards import claim_pushes, dashboard_data, dashboard_jurisdiction
 from .supervision import (
     feedback_unhandled,
     handling_for_feedback,
@@ -24,6 +25,9 @@ __all__ = [
     "alert_url",
     "bulletin_get",
     "bulletin_list",
+    "claim_pushes",
+    "dashboard_data",
+    "dashboard_jurisdiction",
     "escalation_get",
     "escalation_list",
     "escalation_steps",
