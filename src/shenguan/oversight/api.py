@@ -123,7 +123,7 @@ def bulletin_file(request, bulletin_id: int):
 )
 def indicators(request, filters: Query[OversightIndicatorFilters]):
     """The indicators of a period, computed now: every department for oversight roles and the
-    bureau head (监察看板), the caller's own department otherwise."""
+    bureau head (监察看板), the caller's own department otherwise (administrators: none)."""
     user = request.auth
     jid = filters.jurisdiction_id or user.jurisdiction_id
     if jid is None or jid not in user.visible_jurisdiction_ids:
@@ -141,7 +141,8 @@ def indicators(request, filters: Query[OversightIndicatorFilters]):
     data = period_indicators(jid, start, end)
     rows = data["rows"]
     if not user.can(Perm.OVERSIGHT_DASHBOARD):
-        rows = [r for r in rows if r["department_id"] == user.department_id]
+        own = user.department_id if user.can(Perm.PUSH_READ) else None
+        rows = [r for r in rows if r["department_id"] == own]
     return {
         "jurisdiction_id": jid,
         "period_start": start,

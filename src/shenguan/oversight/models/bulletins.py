@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenguan.core.models import JurisdictionScoped
+from shenguan.org.roles import Perm
 
 
 class BulletinState(models.TextChoices):
@@ -82,7 +83,7 @@ class Bulletin(JurisdictionScoped):
         published (the bulletin is delivered to every department)."""
         if actor.is_oversight:
             return Q()
-        if actor.department_id is None:
+        if actor.department_id is None or not actor.can(Perm.PUSH_READ):
             return None
         return ~Q(state=BulletinState.DRAFT)
 

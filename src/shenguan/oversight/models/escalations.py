@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenguan.core.models import JurisdictionScoped
-from shenguan.org.roles import BUREAU_ROLES
+from shenguan.org.roles import BUREAU_ROLES, Perm
 
 
 class EscalationBasis(models.TextChoices):
@@ -98,7 +98,7 @@ class Escalation(JurisdictionScoped):
         department under escalation."""
         if actor.is_oversight:
             return Q()
-        if actor.department_id is None:
+        if actor.department_id is None or not actor.can(Perm.PUSH_READ):
             return None
         q = Q(department_id=actor.department_id)
         if actor.role_set & BUREAU_ROLES:
@@ -154,7 +154,7 @@ class EscalationStep(JurisdictionScoped):
         roles and the department concerned only, not by the bureau."""
         if actor.is_oversight:
             return Q()
-        if actor.department_id is None:
+        if actor.department_id is None or not actor.can(Perm.PUSH_READ):
             return None
         own = Q(escalation__department_id=actor.department_id)
         if actor.role_set & BUREAU_ROLES:
