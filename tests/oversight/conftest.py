@@ -5,4 +5,5 @@ from tests.linkage.conftest import (  # noqa: F401 - fixtures
     _fast_hasher,
     county_lk,
     lk,
+    yiyang,
 )
