@@ -321,7 +321,8 @@ def _pg_history(j, bureau, regs, n: int, days: int, chunk: int = 1_000_000) -> N
                 SELECT %s, 'approval', 'to_regulator', %s, (%s::int[])[1 + g %% %s],
                        '通报基准推送', 'HIST-' || g, '基准企业',
                        t.at, 'timeout', t.at, 2, (t.at + interval '3 days')::date,
-                       t.at + interval '3 days', false,
+                       (((t.at + interval '3 days')::date + 1)::timestamp
+                        AT TIME ZONE 'Asia/Shanghai'), false,
                        CASE WHEN t.at > now() - interval '1 day' THEN 'pending' ELSE 'claimed' END,
                        CASE WHEN t.at > now() - interval '1 day' THEN NULL
                             WHEN g %% 10 = 8 THEN t.at + interval '5 days'

@@ -20,7 +20,16 @@ from shenguan.core.bulk import db_date, db_datetime
 
 from . import kinds as K
 from .models import Alert, AlertLevel, ClaimQueue, SupervisionTask
-from .monitor import RETURNING, Run, alert_values, closed_late, insert_alerts, level_on, report
+from .monitor import (
+    RETURNING,
+    Run,
+    alert_values,
+    closed_late,
+    insert_alerts,
+    level_on,
+    report,
+    yellow_remaining,
+)
 
 QUEUE_ROWS_PER_RUN = 200
 
@@ -83,31 +92,110 @@ def _insert_from_groups(groups: list[tuple], select_sql: str, params: list) -> l
 # --- claims of pushes --------------------------------------------------------------------------
 
 
+MAX_BUDGET = 366  # no claim budget is longer than a year (the profile allows 30 working days)
+
+
+def _min_budget(left: int, threshold: float) -> int | None:
+    """The smallest budget n with n − ⌈threshold·n⌉ ≥ left: a deadline with `left` working
+    days to go is yellow exactly when its budget is at least this (None: never)."""
+    for n in range(left, 400):
+        if yellow_remaining(n, threshold) >= left:
+            return n
+    return None
+
+
+def _push_by_key(push: str, cond: str) -> str:
+    """Join the push rows of the open rows by key: a LATERAL read on PostgreSQL, so that the
+    wide push table is never scanned whole (a hash join would read ten million rows)."""
+    if connection.vendor == "postgresql":
+        return (
+            "CROSS JOIN LATERAL (SELECT p.id, p.title, p.claim_start_at, p.claim_budget_days, "  # noqa: S608
+            f"p.claim_due_date, p.claim_provisional FROM {push} p WHERE p.id = o.push_id "
+            f"AND {cond}) p"
+        )
+    return f"JOIN {push} p ON p.id = o.push_id AND {cond}"
+
+
+def _moment(value) -> dt.datetime:
+    """A stored moment read by a raw query (SQLite gives UTC text)."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+
+
 def _push_pass(run: Run, kind) -> tuple[list, list]:
+    """Claims of pushes: the open rows are counted by (jurisdiction, claim deadline) on the
+    narrow PushOpen table alone; a group past its day is red, a group due today yellow, a later
+    one yellow for the pushes whose budget is at least `_min_budget` — so the wide push table
+    is read only for the alerts to write."""
     from shenguan.linkage.models import Push, PushOpen
 
     feedback = kind.code == K.FEEDBACK_CLAIM
     op = "=" if feedback else "<>"
-    push, opened = Push._meta.db_table, PushOpen._meta.db_table
+    push, opened, table = Push._meta.db_table, PushOpen._meta.db_table, Alert._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT o.jurisdiction_id, p.claim_due_date, p.claim_budget_days, COUNT(*) "  # noqa: S608
-            f"FROM {opened} o JOIN {push} p ON p.id = o.push_id WHERE o.kind {op} 'feedback' "
-            "GROUP BY o.jurisdiction_id, p.claim_due_date, p.claim_budget_days"
+            f"SELECT jurisdiction_id, claim_due_at, COUNT(*) FROM {opened} "  # noqa: S608
+            f"WHERE kind {op} 'feedback' GROUP BY jurisdiction_id, claim_due_at"
         )
         counts = cur.fetchall()
-    groups, total = _levels(run, counts)
+    groups, total, soon = [], 0, []
+    for jid, due_at, n in counts:
+        total += n
+        moment = _moment(due_at)
+        due = workdays.local_date(moment - dt.timedelta(microseconds=1))
+        if due < run.today:
+            groups.append((jid, due_at, None, AlertLevel.RED))
+            continue
+        left = workdays.working_days_between(run.today, due, cal=run.cal)
+        least = 0 if left == 0 else _min_budget(left, run.threshold(jid))
+        if least == 0:
+            groups.append((jid, due_at, None, AlertLevel.YELLOW))
+        elif least is not None and least <= MAX_BUDGET:
+            soon.append((jid, due_at, least))
+    if soon:
+        # which budgets the pushes due in the next few working days have (yellow only for
+        # long budgets): read for those rows alone, by key
+        pg = connection.vendor == "postgresql"
+        row = "(%s::bigint, %s::timestamptz, %s::int)" if pg else "(%s, %s, %s)"
+        with connection.cursor() as cur:
+            cur.execute(
+                f"WITH g(jid, due_at, least) AS (VALUES {', '.join([row] * len(soon))}) "  # noqa: S608
+                "SELECT o.jurisdiction_id, o.claim_due_at, p.claim_budget_days "
+                f"FROM g JOIN {opened} o "
+                "ON o.jurisdiction_id = g.jid AND o.claim_due_at = g.due_at "
+                f"{_push_by_key(push, 'p.claim_budget_days >= g.least')} "
+                f"WHERE o.kind {op} 'feedback' "
+                "GROUP BY o.jurisdiction_id, o.claim_due_at, p.claim_budget_days",
+                [x for t in soon for x in t],
+            )
+            groups += [(jid, due_at, budget, AlertLevel.YELLOW) for jid, due_at, budget in cur]
     run.stats[f"{kind.code}:open"] += total
-    select = (
-        f"SELECT o.jurisdiction_id, %s, 'linkage.push', p.id, g.lvl, "  # noqa: S608
-        f"o.addressee_department_id, p.title, '', {_local_date_sql('p.claim_start_at')}, "
-        "p.claim_budget_days, p.claim_due_date, p.claim_provisional, 0, %s, NULL, NULL, '', "
-        f"NULL, '', '', '', NULL, '' FROM {opened} o JOIN {push} p ON p.id = o.push_id "
-        "JOIN g ON g.jid = o.jurisdiction_id AND g.due = p.claim_due_date "
-        f"AND g.budget = p.claim_budget_days WHERE o.kind {op} 'feedback'"
-    )
-    new = _insert_from_groups(groups, select, [kind.code, db_datetime(run.now)])
-    table = Alert._meta.db_table
+    new: list[tuple] = []
+    if groups:
+        pg = connection.vendor == "postgresql"
+        row = "(%s::bigint, %s::timestamptz, %s::int, %s::text)" if pg else "(%s, %s, %s, %s)"
+        params: list = []
+        for jid, due_at, budget, level in groups:
+            params += [jid, due_at, budget, level]
+        with connection.cursor() as cur:
+            cur.execute(
+                f"WITH g(jid, due_at, budget, lvl) AS (VALUES {', '.join([row] * len(groups))}) "  # noqa: S608
+                f"INSERT INTO {table} ({_ALERT_COLS}) "
+                f"SELECT o.jurisdiction_id, %s, 'linkage.push', p.id, g.lvl, "
+                f"o.addressee_department_id, p.title, '', {_local_date_sql('p.claim_start_at')}, "
+                "p.claim_budget_days, p.claim_due_date, p.claim_provisional, 0, %s, NULL, NULL, "
+                f"'', NULL, '', '', '', NULL, '' FROM g JOIN {opened} o "
+                "ON o.jurisdiction_id = g.jid AND o.claim_due_at = g.due_at "
+                f"{_push_by_key(push, '(g.budget IS NULL OR p.claim_budget_days = g.budget)')} "
+                f"WHERE o.kind {op} 'feedback' "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} x "
+                "WHERE x.jurisdiction_id = o.jurisdiction_id AND x.kind = %s "
+                "AND x.object_id = o.push_id AND x.level = g.lvl) "
+                "ON CONFLICT (jurisdiction_id, kind, object_id, level) DO NOTHING " + RETURNING,
+                [*params, kind.code, db_datetime(run.now), kind.code],
+            )
+            new = cur.fetchall()
     late = (
         "COALESCE((SELECT (p.claim_late OR p.claimed_at IS NULL) FROM {push} p "
         "WHERE p.id = a.object_id), %s)"

@@ -117,7 +117,8 @@ def approval_deadline_rows(qs, *, statutory: bool) -> Iterator[DeadlineRow]:
             "decided_at",
         )
     )
-    label = _("法定时限") if statutory else _("承诺时限")
+    label = str(_("法定时限") if statutory else _("承诺时限"))
+    dues: dict[tuple, workdays.Due | None] = {}
     for chunk in _chunks(rows_):
         periods: dict[int, list] = defaultdict(list)
         for rid, a, b in CaseSuspension.objects.filter(
@@ -129,10 +130,15 @@ def approval_deadline_rows(qs, *, statutory: bool) -> Iterator[DeadlineRow]:
             if budget is None or accepted is None:
                 continue
             until = decided or today
-            susp = suspended_working_days(periods.get(pk, ()), until, cal=cal)
-            try:
-                due = workdays.add_working_days(accepted, budget + susp, cal=cal)
-            except ValueError:
+            susp = suspended_working_days(periods[pk], until, cal=cal) if pk in periods else 0
+            key = (accepted, budget + susp)
+            if key not in dues:
+                try:
+                    dues[key] = workdays.add_working_days(accepted, budget + susp, cal=cal)
+                except ValueError:
+                    dues[key] = None
+            due = dues[key]
+            if due is None:
                 continue
             yield DeadlineRow(
                 kind=code,

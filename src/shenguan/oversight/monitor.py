@@ -230,7 +230,7 @@ def generic_pass(run: Run, kind) -> tuple[list[tuple], list[tuple]]:
             if closed_late(row.closed_at, row.due_date):
                 candidates.append(alert_values(row, AlertLevel.RED, run.now))
     run.stats[f"{kind.code}:open"] += len(open_keys)
-    new = insert_alerts(candidates)
+    new = insert_alerts(_not_raised(kind.code, candidates))
     updates: list[tuple] = []
     closed_out: list[tuple] = []
     for pk, jid, dept, obj_id, due, level in Alert.objects.filter(
@@ -246,6 +246,21 @@ def generic_pass(run: Run, kind) -> tuple[list[tuple], list[tuple]]:
         closed_out.append((pk, jid, dept, kind.code, level, late))
     close_alerts(updates)
     return new, closed_out
+
+
+def _not_raised(code: str, candidates: list[tuple]) -> list[tuple]:
+    """The candidate alerts that do not exist yet (read by key in chunks, so that a steady
+    sweep writes nothing)."""
+    out: list[tuple] = []
+    for i in range(0, len(candidates), 2000):
+        chunk = candidates[i : i + 2000]
+        have = set(
+            Alert.objects.filter(kind=code, object_id__in={c[3] for c in chunk}).values_list(
+                "jurisdiction_id", "object_id", "level"
+            )
+        )
+        out += [c for c in chunk if (c[0], c[3], c[4]) not in have]
+    return out
 
 
 # --- reporting: audit, notifications -------------------------------------------------------------
