@@ -83,32 +83,15 @@ def bulletin_generate(
             generated_by_name=actor_name(actor),
         )
         audit_record(actor=actor, action="bulletin.generate", obj=b, after=_audit_view(b))
+        # the reform office finds drafts on its home page (待审核发布的通报); the event is for
+        # subscribed systems
         outbox_emit(
             event_type="bulletin.drafted",
             jurisdiction_id=jurisdiction.pk,
             payload={"bulletin_id": b.pk, "label": label},
             aggregate=b,
-            notify_user_ids=_reform_users(jurisdiction.pk),
-            notify={
-                "title": f"{label}通报草稿已生成",
-                "body": "请审核数据、填写审核意见后发布。",
-                "link": f"/oversight/bulletins/{b.pk}/",
-            },
         )
     return b
-
-
-def _reform_users(jurisdiction_id: int) -> list[int]:
-    from shenguan.org.models import User
-    from shenguan.org.roles import Role
-
-    return list(
-        User.objects.filter(
-            department__jurisdiction_id=jurisdiction_id,
-            is_active=True,
-            role_assignments__role=Role.REFORM_STAFF,
-        ).values_list("pk", flat=True)
-    )
 
 
 def _locked_draft(bulletin: Bulletin) -> Bulletin:
