@@ -428,4 +428,11 @@ def bench_bulletin(quick: bool) -> dict:
 
 
 def run(quick: bool = False) -> dict:
-    return {"monitor": bench_monitor(quick), "bulletin": bench_bulletin(quick)}
+    """Both parts; SHENGUAN_BENCH_OVERSIGHT=monitor or =bulletin runs one."""
+    part = os.environ.get("SHENGUAN_BENCH_OVERSIGHT", "")
+    out = {}
+    if part in ("", "monitor"):
+        out["monitor"] = bench_monitor(quick)
+    if part in ("", "bulletin"):
+        out["bulletin"] = bench_bulletin(quick)
+    return out
