@@ -368,7 +368,7 @@ def escalation_refer(*, actor, department, basis: str, summary: str) -> Escalati
 
 def _pending(esc_pk: int, level: str) -> EscalationStep:
     step = (
-        EscalationStep.objects.select_for_update()
+        EscalationStep.objects.select_for_update(of=("self",))
         .select_related("escalation__department__jurisdiction", "deadline")
         .filter(escalation_id=esc_pk, level=level, state=StepState.PENDING)
         .first()
