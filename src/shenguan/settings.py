@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "shenguan.outbox",
     "shenguan.catalog",
     "shenguan.linkage",
+    "shenguan.oversight",
     "shenguan.public",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("outbox/", include("shenguan.outbox.urls")),
     path("catalog/", include("shenguan.catalog.urls")),
     path("linkage/", include("shenguan.linkage.urls")),
+    path("oversight/", include("shenguan.oversight.urls")),
     path("public/", include("shenguan.public.urls")),
 ]
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from shenguan.policy.models import PolicyProfile
+from shenguan.policy.params import PolicyParams
 
 
 def client_for(user) -> Client:
@@ -24,7 +25,7 @@ def test_list_and_builtin_detail_with_citations(world):
     for code in ("wuhai-2018", "laiyang-2018", "liaocheng-2021", "yiyang-2023", "dalate-2023"):
         assert f'href="/policy/{code}/"' in html
     html = c.get("/policy/liaocheng-2021/").content.decode()
-    assert html.count("<tr data-param=") == 21
+    assert html.count("<tr data-param=") == len(PolicyParams.model_fields)
     row = re.search(r'<tr data-param="claim_window_days">(.*?)</tr>', html, re.S).group(1)
     assert "监管部门认领时限（工作日）" in row and "2 个工作日" in row and "002 §17(一)" in row
     assert "/policy/liaocheng-2021/edit/" not in html  # no actions for a non-administrator

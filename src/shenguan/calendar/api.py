@@ -215,7 +215,7 @@ def import_year(
 
 @router.put(
     "/days/{date}",
-    response={200: DaySetOut, 401: ApiError, 403: ApiError, 409: ApiError, 422: ApiError},
+    response={200: DaySetOut, **{s: ApiError for s in (400, 401, 403, 409, 422, 429)}},
     summary="修改某一天（节假日 / 调休上班 / 普通日）",
 )
 def put_day(request, date: dt.date, body: DayIn):

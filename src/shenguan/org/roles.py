@@ -91,6 +91,18 @@ class Perm:
     FEEDBACK_CLAIM = "feedback.claim"
     DISPOSAL_RECORD = "disposal.record"
     NOTICE_SEND = "notice.send"
+    # e-monitoring, supervision follow-up, bulletins and escalation (oversight app)
+    ALERT_EXPLAIN = "alert.explain"  # attach an explanation (情况说明) to own department's alert
+    ALERT_REVIEW = "alert.review"  # mark an alert verified, excused or referred
+    SUPERVISION_ASSIGN = "supervision.assign"  # dispatch a claimed approval (调度监管)
+    SUPERVISION_RECORD = "supervision.record"  # record supervision started / finished
+    FEEDBACK_HANDLE = "feedback.handle"  # the bureau records what it did with feedback
+    BULLETIN_MANAGE = "bulletin.manage"  # draft, review and publish bulletins (定期通报)
+    ESCALATION_REMIND = "escalation.remind"  # the bureau reminds a department (提醒)
+    ESCALATION_INTERVIEW = "escalation.interview"  # the government office holds a 约谈
+    ESCALATION_REFER = "escalation.refer"  # refer a department to the discipline office
+    ACCOUNTABILITY_RECORD = "accountability.record"  # the discipline office records 问责
+    OVERSIGHT_DASHBOARD = "oversight.dashboard"  # claim and monitoring dashboards
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
@@ -105,6 +117,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.PUSH_READ,
             Perm.DISPOSAL_RECORD,
             Perm.UNMASK,
+            Perm.FEEDBACK_HANDLE,
         }
     ),
     Role.BUREAU_LIAISON: frozenset(
@@ -115,21 +128,73 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.FEEDBACK_CLAIM,
             Perm.NOTICE_SEND,
             Perm.DISPOSAL_RECORD,
+            Perm.ALERT_EXPLAIN,
+            Perm.FEEDBACK_HANDLE,
         }
     ),
     Role.BUREAU_HEAD: frozenset(
-        {Perm.CATALOG_READ, Perm.CATALOG_MANAGE, Perm.PUSH_READ, Perm.DISPOSAL_RECORD, Perm.UNMASK}
+        {
+            Perm.CATALOG_READ,
+            Perm.CATALOG_MANAGE,
+            Perm.PUSH_READ,
+            Perm.DISPOSAL_RECORD,
+            Perm.UNMASK,
+            Perm.ALERT_EXPLAIN,
+            Perm.FEEDBACK_HANDLE,
+            Perm.ESCALATION_REMIND,
+            Perm.OVERSIGHT_DASHBOARD,
+        }
     ),
     Role.REGULATOR_LIAISON: frozenset(
-        {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.PUSH_CLAIM, Perm.FEEDBACK_SEND, Perm.NOTICE_SEND}
+        {
+            Perm.CATALOG_READ,
+            Perm.PUSH_READ,
+            Perm.PUSH_CLAIM,
+            Perm.FEEDBACK_SEND,
+            Perm.NOTICE_SEND,
+            Perm.ALERT_EXPLAIN,
+            Perm.SUPERVISION_ASSIGN,
+            Perm.SUPERVISION_RECORD,
+        }
     ),
-    Role.INSPECTOR: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.FEEDBACK_SEND}),
+    Role.INSPECTOR: frozenset(
+        {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.FEEDBACK_SEND, Perm.SUPERVISION_RECORD}
+    ),
     Role.REGULATOR_LEADER: frozenset(
-        {Perm.CATALOG_READ, Perm.PUSH_READ, Perm.PUSH_CLAIM, Perm.FEEDBACK_SEND, Perm.NOTICE_SEND}
+        {
+            Perm.CATALOG_READ,
+            Perm.PUSH_READ,
+            Perm.PUSH_CLAIM,
+            Perm.FEEDBACK_SEND,
+            Perm.NOTICE_SEND,
+            Perm.ALERT_EXPLAIN,
+            Perm.SUPERVISION_ASSIGN,
+            Perm.SUPERVISION_RECORD,
+        }
     ),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.FEEDBACK_SEND}),
-    Role.DISCIPLINE_INSPECTOR: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.OVERSIGHT_READ}),
-    Role.REFORM_STAFF: frozenset({Perm.CATALOG_READ, Perm.PUSH_READ, Perm.OVERSIGHT_READ}),
+    Role.DISCIPLINE_INSPECTOR: frozenset(
+        {
+            Perm.CATALOG_READ,
+            Perm.PUSH_READ,
+            Perm.OVERSIGHT_READ,
+            Perm.ALERT_REVIEW,
+            Perm.ACCOUNTABILITY_RECORD,
+            Perm.OVERSIGHT_DASHBOARD,
+        }
+    ),
+    Role.REFORM_STAFF: frozenset(
+        {
+            Perm.CATALOG_READ,
+            Perm.PUSH_READ,
+            Perm.OVERSIGHT_READ,
+            Perm.ALERT_REVIEW,
+            Perm.BULLETIN_MANAGE,
+            Perm.ESCALATION_INTERVIEW,
+            Perm.ESCALATION_REFER,
+            Perm.OVERSIGHT_DASHBOARD,
+        }
+    ),
     Role.SYSTEM_ADMIN: frozenset(
         {
             Perm.ORG_MANAGE,

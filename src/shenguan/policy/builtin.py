@@ -35,6 +35,18 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_reminder_late_ratio": 0.1,
             "escalation_interview_after_reminders": 1,
             "escalation_accountability_after_interviews": 1,  # §25 纪委问责
+            "supervision_start_days": 20,
+            "disposal_days": 20,
+            "bulletin_serious_on_time_rate": 0.9,
+            "escalation_step_days": 10,
+            "score_weight_claim": 40,
+            "score_weight_feedback": 15,
+            "score_weight_correction": 10,
+            "score_weight_approval": 15,
+            "score_weight_supervision": 20,
+            "score_deduct_reminder": 2,
+            "score_deduct_interview": 5,
+            "score_deduct_accountability": 10,
         },
     },
     # 001 莱阳市组建行政审批服务局改革的实施意见 (2018-11)
@@ -65,6 +77,18 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_reminder_late_ratio": 0.1,
             "escalation_interview_after_reminders": 1,
             "escalation_accountability_after_interviews": 1,
+            "supervision_start_days": 20,
+            "disposal_days": 20,
+            "bulletin_serious_on_time_rate": 0.9,
+            "escalation_step_days": 10,
+            "score_weight_claim": 40,
+            "score_weight_feedback": 15,
+            "score_weight_correction": 10,
+            "score_weight_approval": 15,
+            "score_weight_supervision": 20,
+            "score_deduct_reminder": 2,
+            "score_deduct_interview": 5,
+            "score_deduct_accountability": 10,
         },
     },
     # 002 聊城市强化审管互动工作暂行办法 (2021-08)
@@ -93,6 +117,18 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_reminder_late_ratio": 0.1,
             "escalation_interview_after_reminders": 1,  # §23 整改不力 → 市政府办公室约谈
             "escalation_accountability_after_interviews": 1,  # §24 责任追究
+            "supervision_start_days": 20,
+            "disposal_days": 20,
+            "bulletin_serious_on_time_rate": 0.9,
+            "escalation_step_days": 10,
+            "score_weight_claim": 40,
+            "score_weight_feedback": 15,
+            "score_weight_correction": 10,
+            "score_weight_approval": 15,
+            "score_weight_supervision": 20,
+            "score_deduct_reminder": 2,
+            "score_deduct_interview": 5,
+            "score_deduct_accountability": 10,
         },
     },
     # 003 益阳高新区审管联动实施方案 (2023-10)
@@ -121,6 +157,18 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_reminder_late_ratio": 0.1,
             "escalation_interview_after_reminders": 1,
             "escalation_accountability_after_interviews": 1,
+            "supervision_start_days": 20,
+            "disposal_days": 20,
+            "bulletin_serious_on_time_rate": 0.9,
+            "escalation_step_days": 10,
+            "score_weight_claim": 40,
+            "score_weight_feedback": 15,
+            "score_weight_correction": 10,
+            "score_weight_approval": 15,
+            "score_weight_supervision": 20,
+            "score_deduct_reminder": 2,
+            "score_deduct_interview": 5,
+            "score_deduct_accountability": 10,
         },
     },
     # 004 达拉特旗相对集中行政许可权改革工作实施方案 (2023-01)
@@ -149,6 +197,18 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_reminder_late_ratio": 0.1,
             "escalation_interview_after_reminders": 1,
             "escalation_accountability_after_interviews": 1,  # 五(三) 严肃处理，追究责任
+            "supervision_start_days": 20,
+            "disposal_days": 20,
+            "bulletin_serious_on_time_rate": 0.9,
+            "escalation_step_days": 10,
+            "score_weight_claim": 40,
+            "score_weight_feedback": 15,
+            "score_weight_correction": 10,
+            "score_weight_approval": 15,
+            "score_weight_supervision": 20,
+            "score_deduct_reminder": 2,
+            "score_deduct_interview": 5,
+            "score_deduct_accountability": 10,
         },
     },
 }
@@ -204,6 +264,55 @@ SOURCES: dict[str, dict[str, str]] = {
         "escalation_accountability_after_interviews": (
             "000 §25 市纪委依托电子监察平台对相关责任单位、责任人问责"
         ),
+        "supervision_start_days": (
+            "000 《乌海市“审管分离”工作制度》第十六条 分管领导负责调度监管、第二十五条 电子监察对履"
+            "行事中事后监管职责问责；启动时限未定，默认 20 个工作日"
+        ),
+        "disposal_days": (
+            "000 《乌海市“审管分离”工作制度》第十七条 吊销证照的处置意见书面提交审批服务局“按规定程"
+            "序予以备案注销”；未定天数，默认 20 个工作日（参照《中华人民共和国行政许可法》第四十二"
+            "条）"
+        ),
+        "bulletin_serious_on_time_rate": (
+            "000 《乌海市“审管分离”工作制度》第二十五条 不按照规定查阅接收审批信息者问责；点名线未"
+            "定，默认按时认领率低于 90%"
+        ),
+        "escalation_step_days": (
+            "000 《乌海市“审管分离”工作制度》第二十四条、第二十五条 督查、问责；各环节期限未定，默"
+            "认 10 个工作日"
+        ),
+        "score_weight_claim": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；按时认领率"
+            "权重未定，默认 40"
+        ),
+        "score_weight_feedback": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；监管信息按"
+            "时推送率权重未定，默认 15"
+        ),
+        "score_weight_correction": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；纠错建议按"
+            "时答复率权重未定，默认 10"
+        ),
+        "score_weight_approval": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；审批按时办"
+            "结率权重未定，默认 15"
+        ),
+        "score_weight_supervision": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；按时启动监"
+            "管率权重未定，默认 20"
+        ),
+        "score_deduct_reminder": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；提醒扣分未"
+            "定，默认每次 2 分"
+        ),
+        "score_deduct_interview": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；约谈扣分未"
+            "定，默认每次 5 分"
+        ),
+        "score_deduct_accountability": (
+            "000 《乌海市“审管分离”工作制度》第二十七条 纳入年度绩效考核并加重赋分比重；问责扣分未"
+            "定，默认每次 10 分"
+        ),
     },
     "laiyang-2018": {
         "claim_mode": (
@@ -246,6 +355,56 @@ SOURCES: dict[str, dict[str, str]] = {
         "escalation_accountability_after_interviews": (
             "001 四(三) 严明纪律规矩；问责门槛未定，默认约谈后 1 个周期"
         ),
+        "supervision_start_days": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(七) 监管部门接"
+            "收审批信息后实施监管；启动时限未定，默认 20 个工作日（参照《达拉特旗相对集中行政许可权"
+            "改革工作实施方案》三(三)3）"
+        ),
+        "disposal_days": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》未规定处置意见办理"
+            "时限，默认 20 个工作日（参照《乌海市“审管分离”工作制度》第十七条、《中华人民共和国行政"
+            "许可法》第四十二条）"
+        ),
+        "bulletin_serious_on_time_rate": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》未规定通报点名线，"
+            "默认按时认领率低于 90%（参照《聊城市强化审管互动工作暂行办法》第二十三条）"
+        ),
+        "escalation_step_days": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》未规定督办各环节期"
+            "限，默认 10 个工作日（参照《聊城市强化审管互动工作暂行办法》第二十三条）"
+        ),
+        "score_weight_claim": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；按时认领率权重未定，默认 40"
+        ),
+        "score_weight_feedback": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；监管信息按时推送率权重未定，默认 15"
+        ),
+        "score_weight_correction": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；纠错建议按时答复率权重未定，默认 10"
+        ),
+        "score_weight_approval": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；审批按时办结率权重未定，默认 15"
+        ),
+        "score_weight_supervision": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；按时启动监管率权重未定，默认 20"
+        ),
+        "score_deduct_reminder": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；提醒扣分未定，默认每次 2 分"
+        ),
+        "score_deduct_interview": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；约谈扣分未定，默认每次 5 分"
+        ),
+        "score_deduct_accountability": (
+            "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》二(五) 建立考核评"
+            "价机制；问责扣分未定，默认每次 10 分"
+        ),
     },
     "liaocheng-2021": {
         "claim_mode": "002 §17(一) 超期未认领或由系统超时自动认领视为已认领并纳入监管",
@@ -281,6 +440,55 @@ SOURCES: dict[str, dict[str, str]] = {
         "escalation_accountability_after_interviews": (
             "002 §24 建立责任追究制度；默认约谈后 1 个周期"
         ),
+        "supervision_start_days": (
+            "002 《聊城市强化审管互动工作暂行办法》第十七条(一) 认领后纳入监管；启动时限未定，默认 "
+            "20 个工作日（参照《达拉特旗相对集中行政许可权改革工作实施方案》三(三)3、《乌海市“审管"
+            "分离”工作制度》第二十五条）"
+        ),
+        "disposal_days": (
+            "002 《聊城市强化审管互动工作暂行办法》未规定处置意见办理时限，默认 20 个工作日（参照《"
+            "乌海市“审管分离”工作制度》第十七条、《中华人民共和国行政许可法》第四十二条）"
+        ),
+        "bulletin_serious_on_time_rate": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报，“超期认领情况严重的部门”"
+            "；“严重”未定，默认按时认领率低于 90% 点名通报"
+        ),
+        "escalation_step_days": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 提醒、约谈，第二十四条 移交纪检部门；"
+            "各环节期限未定，默认 10 个工作日"
+        ),
+        "score_weight_claim": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "按时认领率权重未定，默认 40"
+        ),
+        "score_weight_feedback": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "监管信息按时推送率权重未定，默认 15"
+        ),
+        "score_weight_correction": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "纠错建议按时答复率权重未定，默认 10"
+        ),
+        "score_weight_approval": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "审批按时办结率权重未定，默认 15"
+        ),
+        "score_weight_supervision": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "按时启动监管率权重未定，默认 20"
+        ),
+        "score_deduct_reminder": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "提醒扣分未定，默认每次 2 分"
+        ),
+        "score_deduct_interview": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "约谈扣分未定，默认每次 5 分"
+        ),
+        "score_deduct_accountability": (
+            "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报情况纳入全年政务服务考核；"
+            "问责扣分未定，默认每次 10 分"
+        ),
     },
     "yiyang-2023": {
         "claim_mode": "003 三(二)3 审管联动模块中的信息认领实行“推送即认领”制度",
@@ -314,6 +522,54 @@ SOURCES: dict[str, dict[str, str]] = {
         "escalation_reminder_late_ratio": "003 提醒门槛未定，默认周期内超期比例 10%",
         "escalation_interview_after_reminders": "003 约谈门槛未定，默认提醒后 1 个周期",
         "escalation_accountability_after_interviews": "003 问责门槛未定，默认约谈后 1 个周期",
+        "supervision_start_days": (
+            "003 《益阳高新区审管联动实施方案》三(二)3 推送即认领后开展监管；启动时限未定，默认 20 "
+            "个工作日（参照《达拉特旗相对集中行政许可权改革工作实施方案》三(三)3）"
+        ),
+        "disposal_days": (
+            "003 《益阳高新区审管联动实施方案》未规定处置意见办理时限，默认 20 个工作日（参照《乌海"
+            "市“审管分离”工作制度》第十七条、《中华人民共和国行政许可法》第四十二条）"
+        ),
+        "bulletin_serious_on_time_rate": (
+            "003 《益阳高新区审管联动实施方案》未规定通报点名线，默认按时认领率低于 90%（参照《聊城"
+            "市强化审管互动工作暂行办法》第二十三条）"
+        ),
+        "escalation_step_days": (
+            "003 《益阳高新区审管联动实施方案》未规定督办各环节期限，默认 10 个工作日（参照《聊城市"
+            "强化审管互动工作暂行办法》第二十三条）"
+        ),
+        "score_weight_claim": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；按时认领率权重未定"
+            "，默认 40"
+        ),
+        "score_weight_feedback": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；监管信息按时推送率"
+            "权重未定，默认 15"
+        ),
+        "score_weight_correction": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；纠错建议按时答复率"
+            "权重未定，默认 10"
+        ),
+        "score_weight_approval": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；审批按时办结率权重"
+            "未定，默认 15"
+        ),
+        "score_weight_supervision": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；按时启动监管率权重"
+            "未定，默认 20"
+        ),
+        "score_deduct_reminder": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；提醒扣分未定，默认"
+            "每次 2 分"
+        ),
+        "score_deduct_interview": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；约谈扣分未定，默认"
+            "每次 5 分"
+        ),
+        "score_deduct_accountability": (
+            "003 《益阳高新区审管联动实施方案》四(一) 纳入真抓实干督查激励考核；问责扣分未定，默认"
+            "每次 10 分"
+        ),
     },
     "dalate-2023": {
         "claim_mode": "004 三(三)6 对不按规定时限认领审批信息的严肃追责问责（限期认领）",
@@ -355,6 +611,55 @@ SOURCES: dict[str, dict[str, str]] = {
         ),
         "escalation_accountability_after_interviews": (
             "004 五(三) 依据相关问责规定严肃处理，追究相关部门和人员责任"
+        ),
+        "supervision_start_days": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》三(三)3 “及时接收，启动事中事后监管"
+            "程序”、三(三)6 事中事后监管失职追责；未定天数，默认 20 个工作日"
+        ),
+        "disposal_days": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》未规定处置意见办理时限，默认 20 个工"
+            "作日（参照《乌海市“审管分离”工作制度》第十七条、《中华人民共和国行政许可法》第四十二条"
+            "）"
+        ),
+        "bulletin_serious_on_time_rate": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》三(三)6 不按规定时限认领审批信息追责"
+            "问责；点名线未定，默认按时认领率低于 90%"
+        ),
+        "escalation_step_days": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 全程跟踪督查、严肃处理；各环"
+            "节期限未定，默认 10 个工作日"
+        ),
+        "score_weight_claim": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；按时认领率权重"
+            "未定，默认 40"
+        ),
+        "score_weight_feedback": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；监管信息按时推"
+            "送率权重未定，默认 15"
+        ),
+        "score_weight_correction": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；纠错建议按时答"
+            "复率权重未定，默认 10"
+        ),
+        "score_weight_approval": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；审批按时办结率"
+            "权重未定，默认 15"
+        ),
+        "score_weight_supervision": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；按时启动监管率"
+            "权重未定，默认 20"
+        ),
+        "score_deduct_reminder": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；提醒扣分未定，"
+            "默认每次 2 分"
+        ),
+        "score_deduct_interview": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；约谈扣分未定，"
+            "默认每次 5 分"
+        ),
+        "score_deduct_accountability": (
+            "004 《达拉特旗相对集中行政许可权改革工作实施方案》五(三) 强化监督考核；问责扣分未定，"
+            "默认每次 10 分"
         ),
     },
 }

@@ -71,6 +71,37 @@ class PolicyParams(BaseModel):
     escalation_accountability_after_interviews: int = Field(
         1, ge=1, title=gettext_noop("问责：约谈后仍未整改的周期数")
     )
+    # e-monitoring of supervision and disposals; bulletins; escalation steps; yearly scores
+    supervision_start_days: int = Field(
+        20, ge=1, le=120, title=gettext_noop("认领后启动事中事后监管时限（工作日）")
+    )
+    disposal_days: int = Field(
+        20, ge=1, le=120, title=gettext_noop("吊销/注销处置意见办理时限（工作日）")
+    )
+    bulletin_serious_on_time_rate: float = Field(
+        0.9, gt=0, le=1, title=gettext_noop("通报点名：按时认领率低于")
+    )
+    escalation_step_days: int = Field(
+        10, ge=1, le=60, title=gettext_noop("督办各环节办理时限（工作日）")
+    )
+    score_weight_claim: int = Field(40, ge=0, le=100, title=gettext_noop("考核权重：按时认领率"))
+    score_weight_feedback: int = Field(
+        15, ge=0, le=100, title=gettext_noop("考核权重：监管信息按时推送率")
+    )
+    score_weight_correction: int = Field(
+        10, ge=0, le=100, title=gettext_noop("考核权重：纠错建议按时答复率")
+    )
+    score_weight_approval: int = Field(
+        15, ge=0, le=100, title=gettext_noop("考核权重：审批按时办结率")
+    )
+    score_weight_supervision: int = Field(
+        20, ge=0, le=100, title=gettext_noop("考核权重：按时启动监管率")
+    )
+    score_deduct_reminder: float = Field(2, ge=0, le=100, title=gettext_noop("考核扣分：每次提醒"))
+    score_deduct_interview: float = Field(5, ge=0, le=100, title=gettext_noop("考核扣分：每次约谈"))
+    score_deduct_accountability: float = Field(
+        10, ge=0, le=100, title=gettext_noop("考核扣分：每次问责")
+    )
 
     @field_validator("bulletin_period")
     @classmethod
@@ -124,11 +155,29 @@ PARAM_GROUPS: list[tuple[str, list[str]]] = [
             "escalation_reminder_late_ratio",
             "escalation_interview_after_reminders",
             "escalation_accountability_after_interviews",
+            "supervision_start_days",
+            "disposal_days",
+            "bulletin_serious_on_time_rate",
+            "escalation_step_days",
+        ],
+    ),
+    (
+        gettext_noop("年度绩效考核"),
+        [
+            "score_weight_claim",
+            "score_weight_feedback",
+            "score_weight_correction",
+            "score_weight_approval",
+            "score_weight_supervision",
+            "score_deduct_reminder",
+            "score_deduct_interview",
+            "score_deduct_accountability",
         ],
     ),
 ]
 
-_PERCENT = {"yellow_threshold", "escalation_reminder_late_ratio"}
+_PERCENT = {"yellow_threshold", "escalation_reminder_late_ratio", "bulletin_serious_on_time_rate"}
+_POINTS = {"score_deduct_reminder", "score_deduct_interview", "score_deduct_accountability"}
 _MONTHS = {"handover_window_months", "transition_months"}
 _PERIODS = {
     "escalation_interview_after_reminders",
@@ -156,6 +205,10 @@ def display_value(param: str, value) -> str:
         return npgettext("policy value", "%(n)s 个月", "%(n)s 个月", value) % n
     if param in _PERIODS:
         return npgettext("policy value", "%(n)s 个周期", "%(n)s 个周期", value) % n
+    if param.startswith("score_weight_"):
+        return str(value)
+    if param in _POINTS:
+        return npgettext("policy value", "%(n)s 分", "%(n)s 分", value) % {"n": f"{value:g}"}
     if param == "escalation_reminder_late_claims":
         return npgettext("policy value", "%(n)s 件", "%(n)s 件", value) % n
     if param.endswith("_days"):
