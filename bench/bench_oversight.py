@@ -181,7 +181,7 @@ def bench_monitor(quick: bool) -> dict:
 
     from shenguan.linkage.models import ApprovalRecord, PushOpen
     from shenguan.oversight.models import Alert, SupervisionTask
-    from shenguan.oversight.monitor import monitor_sweep
+    from shenguan.oversight.sweeps import monitor_sweep
 
     pg = connection.vendor == "postgresql"
     total = int(os.environ.get("SHENGUAN_BENCH_DEADLINES", 0)) or (

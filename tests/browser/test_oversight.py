@@ -15,7 +15,7 @@ from shenguan.core.demo import DEMO_PASSWORD, load_organisation
 from shenguan.linkage import services as svc
 from shenguan.org.models import User
 from shenguan.oversight.models import Alert
-from shenguan.oversight.monitor import monitor_sweep
+from shenguan.oversight.sweeps import monitor_sweep
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from shenguan.linkage.models import ApprovalRecord, CaseSuspension, Feedback, Pu
 from shenguan.linkage.sweeps import push_auto_claim_due, push_claims_materialize
 from shenguan.oversight import services as osvc
 from shenguan.oversight.models import Alert, SupervisionTask
-from shenguan.oversight.monitor import monitor_sweep
+from shenguan.oversight.sweeps import monitor_sweep
 
 from .helpers import SH, approve, at, record_data
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 from shenguan.linkage import services as lsvc
 from shenguan.oversight.models import Alert, SupervisionTask
-from shenguan.oversight.monitor import monitor_sweep
+from shenguan.oversight.sweeps import monitor_sweep
 
 from .helpers import approve, at, push_of
 

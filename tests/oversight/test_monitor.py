@@ -12,7 +12,7 @@ from shenguan.core.deadlines import deadline_kinds
 from shenguan.linkage import services as lsvc
 from shenguan.oversight import kinds as K
 from shenguan.oversight.models import Alert, SupervisionTask
-from shenguan.oversight.monitor import monitor_sweep
+from shenguan.oversight.sweeps import monitor_sweep
 
 from .helpers import approve, at, push_of, record_data
 

@@ -13,7 +13,7 @@ from shenguan.linkage.sweeps import push_auto_claim_due
 from shenguan.oversight import kinds as K
 from shenguan.oversight import services as osvc
 from shenguan.oversight.models import Alert, ClaimQueue, FeedbackHandling, SupervisionTask
-from shenguan.oversight.monitor import monitor_sweep
+from shenguan.oversight.sweeps import monitor_sweep
 
 from .helpers import approve, at, push_of, record_data
 

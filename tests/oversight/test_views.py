@@ -13,7 +13,7 @@ from shenguan.linkage.models import Push
 from shenguan.linkage.sweeps import push_auto_claim_due
 from shenguan.oversight import services as osvc
 from shenguan.oversight.models import Alert, Bulletin, SupervisionTask
-from shenguan.oversight.monitor import monitor_sweep
+from shenguan.oversight.sweeps import monitor_sweep
 
 from .helpers import approve, at
 

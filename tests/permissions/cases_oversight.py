@@ -24,7 +24,7 @@ from shenguan.org.roles import ADMIN_ROLES, BUREAU_ROLES, DepartmentKind, Role
 from shenguan.oversight import kinds as K
 from shenguan.oversight import services as osvc
 from shenguan.oversight.models import Alert, SupervisionTask
-from shenguan.oversight.monitor import monitor_sweep
+from shenguan.oversight.sweeps import monitor_sweep
 
 from .cases_linkage import PERSON_ID, _bureau, _item, _other_regulator
 from .registry import (

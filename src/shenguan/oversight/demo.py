@@ -19,7 +19,7 @@ from shenguan.org.models import Jurisdiction, User
 from . import services as svc
 from .figures import previous_period
 from .models import Bulletin, SupervisionTask
-from .monitor import monitor_sweep
+from .sweeps import monitor_sweep
 
 PREFIX = "DEMO-OV"
 APPLICANTS = (

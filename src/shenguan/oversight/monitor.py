@@ -21,12 +21,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
 from shenguan.audit.services import audit_record
 from shenguan.calendar import workdays
-from shenguan.core.deadlines import DeadlineRow, deadline_kinds
+from shenguan.core.deadlines import DeadlineRow
 from shenguan.outbox.services import outbox_emit_many
 
 from .models import Alert, AlertLevel
@@ -374,28 +373,3 @@ def report(run: Run, kind_code: str, new: list[tuple], closed: list[tuple]) -> N
             }
         )
     outbox_emit_many(events=events)
-
-
-# --- the sweep -----------------------------------------------------------------------------------
-
-
-def monitor_sweep(
-    *, now: dt.datetime | None = None, since: dt.datetime | None = None, kinds=None
-) -> dict:
-    """Run the monitor over every registered deadline kind (or the given codes); idempotent.
-    Returns counts per kind: open deadlines seen, alerts raised and closed."""
-    from .fastpaths import FAST_PATHS, claim_queue_process
-
-    now = now or timezone.now()
-    run = Run(now=now, since=since or default_since(now))
-    claim_queue_process(run)
-    for kind in deadline_kinds():
-        if kinds and kind.code not in kinds:
-            continue
-        fast = FAST_PATHS.get(kind.code)
-        with transaction.atomic():
-            new, closed = fast(run, kind) if fast else generic_pass(run, kind)
-            report(run, kind.code, new, closed)
-        run.stats[f"{kind.code}:raised"] += len(new)
-        run.stats[f"{kind.code}:closed"] += len(closed)
-    return {k: v for k, v in sorted(run.stats.items()) if v}
