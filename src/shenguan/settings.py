@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "ninja",  # serves Swagger UI's assets from its static files, never from a CDN
     "shenguan.core",
     "shenguan.org",
     "shenguan.audit",
