@@ -165,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     procs["web"] = subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),
+            "-c",
+            "python:shenguan.core.gunicorn_conf",
             "shenguan.wsgi:application",
             "--bind",
             f"{args.host}:{args.port}",

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shenguan.core.middleware.BodySizeLimitMiddleware",
+    "shenguan.core.middleware.RequestInputMiddleware",
     "shenguan.core.middleware.ApiMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shenguan.core.middleware.ChineseFirstLocaleMiddleware",

@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from .api_input import install_object_only_schemas
+
+        install_object_only_schemas()
         from .demo import load_organisation, register_demo_step
         from .home import register_role_homes
 
