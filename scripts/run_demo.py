@@ -103,7 +103,7 @@ def _banner(host: str, port: int, worker: bool) -> str:
     import django
 
     django.setup()
-    from shenguan.core.demo import demo_summary
+    from shenguan.portal.demo import demo_summary
 
     url = f"http://{host}:{port}/"
     lines = [

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shenguan.catalog",
     "shenguan.linkage",
     "shenguan.public",
+    "shenguan.portal",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,9 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
+        from shenguan.core.audit_hooks import register_audit_hooks
+
         from . import signals  # noqa: F401  (login, logout and failed-login events)
+        from .services import audit_denied, audit_record
+
+        register_audit_hooks(record=audit_record, denied=audit_denied)

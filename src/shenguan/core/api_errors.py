@@ -200,7 +200,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def _domain(request, exc: DomainError):
         if isinstance(exc, PermissionDenied):
-            from shenguan.audit.services import audit_denied
+            from .audit_hooks import audit_denied
 
             audit_denied(
                 actor=getattr(request, "auth", None),
