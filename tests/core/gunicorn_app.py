@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import time
 
+from django.urls import get_resolver
+
 from shenguan.wsgi import application as shenguan_application
+
+# Import every view now (gunicorn --preload: once, in the arbiter), so that the first request of
+# a worker does not spend the short test timeout on imports.
+get_resolver().url_patterns  # noqa: B018
 
 
 def application(environ, start_response):
