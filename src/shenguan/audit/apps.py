@@ -11,7 +11,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from shenguan.core.audit_hooks import register_audit_hooks
 
-        from . import signals  # noqa: F401  (login, logout and failed-login events)
+        from . import checks, signals  # noqa: F401  (deploy checks; login and logout events)
         from .services import audit_denied, audit_record
 
         register_audit_hooks(record=audit_record, denied=audit_denied)
