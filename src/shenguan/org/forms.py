@@ -212,6 +212,18 @@ class PasswordForm(forms.Form):
         return data
 
 
+class OwnPasswordForm(PasswordForm):
+    """Change one's own password (修改密码): the current one, then the new one twice."""
+
+    old_password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        max_length=128,
+        label=_("当前密码"),
+        strip=False,
+    )
+    field_order = ["old_password", "password1", "password2"]
+
+
 class RolesForm(forms.Form):
     """The roles an account shall hold (授权)."""
 

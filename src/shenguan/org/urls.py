@@ -12,6 +12,7 @@ urlpatterns = [
     path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
     path("departments/<int:pk>/divisions/", views.division_create, name="division_create"),
     path("jurisdictions/new/", views.jurisdiction_create, name="jurisdiction_create"),
+    path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
