@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from shenguan.core.i18n import source_label, source_text
 from shenguan.core.masking import mask_phone
+from shenguan.core.sheets import write_csv, write_xlsx
 
 from .importers import ITEM_COLUMNS, LINKAGE_COLUMNS, SUPERVISION_COLUMNS
 from .models import LicensingItem, LinkageEntry, PowerType, PushMethod, Stage, SupervisionItem
-from .tabular import write_csv, write_xlsx
 
 # The files are the import layouts, in Chinese whatever the reader's language (ADR 0006).
 _POWER = {value: source_text(label) for value, label in PowerType.choices}

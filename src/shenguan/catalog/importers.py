@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import marshal
 import os
@@ -21,7 +20,7 @@ import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -39,7 +38,17 @@ from shenguan.core.bulk import (
     skip_fk_triggers,
     update_column,
 )
-from shenguan.core.errors import DomainError, ErrorList, ValidationFailed
+from shenguan.core.errors import DomainError, ValidationFailed
+from shenguan.core.sheets import (
+    Column,
+    HeaderSheet,
+    ImportReport,
+    Problem,
+    clean_name_text,
+    key,
+    read_rows,
+)
+from shenguan.core.sheets import blank as _blank
 from shenguan.core.text import normalize_text
 from shenguan.org.models import Department, Division, Jurisdiction
 from shenguan.org.roles import DepartmentKind
@@ -57,7 +66,6 @@ from .models import (
     TransferRecord,
     TransferStatus,
 )
-from .tabular import SheetRow, iter_rows
 from .validators import (
     clean_days,
     clean_item_code,
@@ -74,42 +82,7 @@ from .validators import (
 CHUNK = 2000
 
 
-def key(value) -> str:
-    """A comparison key for names: NFKC (full-width → half-width), no whitespace."""
-    if isinstance(value, str):
-        if value.isascii():
-            return "".join(value.split())
-        return _key_str(value)
-    return normalize_text(value).replace(" ", "")
-
-
-@functools.lru_cache(maxsize=4096)
-def _key_str(value: str) -> str:
-    return normalize_text(value).replace(" ", "")
-
-
-def _blank(text: str) -> bool:
-    """Whether a cell holds nothing but whitespace (what `key` would make empty)."""
-    return not text or text.isspace()
-
-
-def clean_name_text(value) -> str:
-    """A name as given, whitespace collapsed (full-width punctuation of Chinese text is kept)."""
-    return " ".join(str(value or "").replace("\u3000", " ").split())
-
-
 # --- column layouts ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a layout: key, the title written on export, accepted titles, required."""
-
-    key: str
-    title: str
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-
 
 LINKAGE_COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", ("编号",)),
@@ -165,195 +138,6 @@ SUPERVISION_COLUMNS: tuple[Column, ...] = (
     Column("regulator", "监管部门", ("行业主管部门", "主管部门"), True),
     Column("division", "监管科室", ("科室", "责任科室")),
 )
-
-
-@functools.lru_cache(maxsize=4096)
-def _header_key(text: str) -> str:
-    return key(text).replace("*", "").replace("(必填)", "").replace("（必填）", "")
-
-
-def _alias_table(columns: tuple[Column, ...]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for c in columns:
-        for a in (c.title, *c.aliases):
-            table[_header_key(a)] = c.key
-    return table
-
-
-@dataclass
-class Problem:
-    """One problem found in a file: row, column title, stable code and a Chinese message."""
-
-    row: int
-    column: str
-    code: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did (导入结果)."""
-
-    kind: str
-    dry_run: bool
-    header_row: int | None = None
-    rows_read: int = 0
-    records: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=dict)
-    batch: str = ""
-    sha256: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "dry_run": self.dry_run,
-            "ok": self.ok,
-            "header_row": self.header_row,
-            "rows_read": self.rows_read,
-            "records": self.records,
-            "problems": [p.as_dict() for p in self.problems],
-            "created": dict(self.created),
-            "batch": self.batch,
-            "sha256": self.sha256,
-        }
-
-
-class _Sheet:
-    """Finds the header, skips title rows and repeated headers, reports misplaced headers."""
-
-    def __init__(self, rows: Iterator[SheetRow], columns: tuple[Column, ...], report: ImportReport):
-        self.rows = rows
-        self.columns = columns
-        self.by_key = {c.key: c for c in columns}
-        self.aliases = _alias_table(columns)
-        self.report = report
-        self.mapping: dict[int, str] | None = None  # column index -> key
-        self.titles: dict[str, str] = {}  # key -> title as written in the file
-        self.last_was_header = False
-        # the first characters titles can start with, and a memo of cells' first characters
-        self._initials = {a[0] for a in self.aliases if a}
-        self._may_be_title: dict[str, bool] = {}
-
-    def _hits(self, cells) -> dict[int, str]:
-        out = {}
-        memo = self._may_be_title
-        for i, c in enumerate(cells):
-            # titles are short: long cells (names, duties) cannot be one; nor can a cell whose
-            # first character starts no title (most data cells, checked without normalising)
-            if not c or len(c) > 30:
-                continue
-            may = memo.get(c[0])
-            if may is None:
-                may = self._may_start_title(c[0])
-                if len(memo) < 10_000:
-                    memo[c[0]] = may
-            if may:
-                k = self.aliases.get(_header_key(c))
-                if k is not None:
-                    out[i] = k
-        return out
-
-    def _may_start_title(self, ch: str) -> bool:
-        """Whether a cell starting with `ch` may normalise to a title (spaces, marks such as
-        '*' and '(必填)' and full-width forms are dropped or folded by `_header_key`)."""
-        folded = _header_key(ch)
-        return not folded or folded[0] in self._initials or ch in "(（*＊"
-
-    def problem(self, row: int, column_key: str | None, code: str, message: str) -> None:
-        col = self.titles.get(column_key or "", "") or (
-            self.by_key[column_key].title if column_key in self.by_key else ""
-        )
-        where = f"第{row}行" + (f"“{col}”" if col else "")
-        self.report.problems.append(Problem(row, col, code, f"{where}：{message}"))
-
-    def data_rows(self) -> Iterator[tuple[SheetRow, dict[str, str], set[str]]]:
-        """(row, {key: text}, keys filled from a merged range) for every data row."""
-        for row in self.rows:
-            cells = row.cells
-            if all(_blank(c) for c in cells):
-                continue
-            hits = self._hits(cells)
-            distinct = set(hits.values())
-            if self.mapping is None:
-                if len(distinct) >= 3:
-                    self._set_header(row, cells, hits)
-                    if self.report.problems:
-                        return
-                continue
-            if len(distinct) >= 3:
-                if hits == self.mapping and not row.merged:
-                    self.last_was_header = True  # a repeated header (003 repeats it per page)
-                else:
-                    self.problem(
-                        row.number,
-                        None,
-                        "misplaced_header",
-                        f"重复的表头与第{self.report.header_row}行的表头不一致（列的位置不同或位于"
-                        "合并单元格中间），请删除或改正该行",
-                    )
-                    self.last_was_header = True
-                continue
-            values = {}
-            merged = set()
-            for i, k in self.mapping.items():
-                v = cells[i] if i < len(cells) else ""
-                values[k] = "" if v is None else str(v)
-                if i in row.merged:
-                    merged.add(k)
-            if self._is_note(values, cells):
-                continue
-            yield row, values, merged
-            self.last_was_header = False
-        if self.mapping is None:
-            titles = "、".join(c.title for c in self.columns if c.required)
-            self.report.problems.append(
-                Problem(0, "", "header_not_found", f"未找到表头：文件中须有包含“{titles}”的表头行")
-            )
-
-    def _set_header(self, row: SheetRow, cells, hits: dict[int, str]) -> None:
-        self.report.header_row = row.number
-        seen: dict[str, int] = {}
-        for i, k in hits.items():
-            if k in seen:
-                self.report.problems.append(
-                    Problem(
-                        row.number,
-                        str(cells[i]),
-                        "duplicate_column",
-                        f"第{row.number}行表头：列“{cells[i]}”与第{seen[k] + 1}列重复",
-                    )
-                )
-            seen[k] = i
-            self.titles[k] = normalize_text(cells[i])
-        for c in self.columns:
-            if c.required and c.key not in seen:
-                self.report.problems.append(
-                    Problem(
-                        row.number,
-                        c.title,
-                        "missing_column",
-                        f"第{row.number}行表头：缺少必填列“{c.title}”",
-                    )
-                )
-        self.mapping = hits
-        self.last_was_header = True
-
-    @staticmethod
-    def _is_note(values: dict[str, str], cells) -> bool:
-        """A trailing remark row such as '注：…' or '备注：…' in the first cell only."""
-        filled = [c for c in cells if not _blank(c)]
-        return (
-            len(filled) == 1
-            and re.match(r"^(注|备注|说明|填表说明)[:：]", filled[0].strip()) is not None
-        )
 
 
 _DEFAULT_POWER = parse_power_type("")
@@ -460,19 +244,6 @@ def _items_index(jurisdiction_id: int):
             by_code[code] = pk
         by_name.setdefault(key(name), []).append(pk)
     return by_code, by_name
-
-
-def _sheet_rows(source, filename: str, report: ImportReport) -> Iterator[SheetRow]:
-    h = hashlib.sha256()
-    source.seek(0)
-    while True:
-        chunk = source.read(1 << 20)
-        if not chunk:
-            break
-        h.update(chunk if isinstance(chunk, bytes) else chunk.encode())
-    report.sha256 = h.hexdigest()
-    source.seek(0)
-    return iter_rows(source, filename)
 
 
 # --- the linkage list ------------------------------------------------------------------------
@@ -725,10 +496,7 @@ def linkage_import(
         if report.problems:
             if dry_run:
                 return report
-            raise ErrorList(
-                [p.as_dict() for p in report.problems],
-                f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
-            )
+            raise report.error()
         report.created = {
             "entries": report.records,
             "items": scratch.one("SELECT COUNT(*) FROM new_item")[0],
@@ -747,7 +515,7 @@ def linkage_import(
 def _linkage_validate(scratch, jurisdiction, source, filename, report, create_missing) -> None:
     """Pass 1: read every row, report every problem, keep the validated records on disk."""
     refs = _Refs(jurisdiction.pk)
-    sheet = _Sheet(_sheet_rows(source, filename, report), LINKAGE_COLUMNS, report)
+    sheet = HeaderSheet(read_rows(source, filename, report), LINKAGE_COLUMNS, report)
 
     def item_lookup(name: str, code: str, row: int):
         """(item_ref, problem) — an existing id, a new item's key, or a problem."""
@@ -1326,7 +1094,7 @@ def supervision_import(
     services._require_manage(actor, jurisdiction.pk)
     report = ImportReport(kind="supervision", dry_run=dry_run)
     refs = _Refs(jurisdiction.pk)
-    sheet = _Sheet(_sheet_rows(source, filename, report), SUPERVISION_COLUMNS, report)
+    sheet = HeaderSheet(read_rows(source, filename, report), SUPERVISION_COLUMNS, report)
     existing = {s.code: s for s in SupervisionItem.objects.filter(jurisdiction=jurisdiction)}
     rows: list[tuple[int, str, str, int, int | None]] = []
     first_row: dict[str, int] = {}
@@ -1379,10 +1147,7 @@ def supervision_import(
     if report.problems:
         if dry_run:
             return report
-        raise ErrorList(
-            [p.as_dict() for p in report.problems],
-            f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
-        )
+        raise report.error()
     new = [r for r in rows if r[1] not in existing]
     changed = [
         r
@@ -1439,7 +1204,7 @@ def item_import(
     report = ImportReport(kind="items", dry_run=dry_run)
     refs = _Refs(jurisdiction.pk)
     by_code, by_name = _items_index(jurisdiction.pk)
-    sheet = _Sheet(_sheet_rows(source, filename, report), ITEM_COLUMNS, report)
+    sheet = HeaderSheet(read_rows(source, filename, report), ITEM_COLUMNS, report)
     parsed: list[dict] = []
     file_codes: dict[str, int] = {}
     file_names: dict[str, int] = {}
@@ -1527,10 +1292,7 @@ def item_import(
     if report.problems:
         if dry_run:
             return report
-        raise ErrorList(
-            [p.as_dict() for p in report.problems],
-            f"导入未通过校验，共{len(report.problems)}个问题，未写入任何数据",
-        )
+        raise report.error()
     report.created = {
         "items": sum(1 for d in parsed if not _find_item(d, by_code, by_name)),
         "updated": sum(1 for d in parsed if _find_item(d, by_code, by_name)),
