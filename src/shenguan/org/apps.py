@@ -43,6 +43,20 @@ class OrgConfig(AppConfig):
                 order=11,
             ),
             NavEntry(
+                label=_("组织机构导入"),
+                url_name="org:import",
+                group=sysadm,
+                perm=Perm.ORG_MANAGE,
+                order=12,
+            ),
+            NavEntry(
+                label=_("导入账号角色"),
+                url_name="org:import",
+                group=secadm,
+                perm=Perm.ROLE_GRANT,
+                order=13,
+            ),
+            NavEntry(
                 label=_("角色授权"),
                 url_name="org:role_list",
                 group=secadm,

@@ -372,9 +372,8 @@ def user_edit(request, pk: int):
     )
 
 
-@require_perm(Perm.USER_MANAGE)
-@require_http_methods(["GET", "POST"])
 @login_required
+@require_http_methods(["GET", "POST"])
 def password_change(request):
     """Change one's own password (修改密码); required at the first login with a one-time
     password before any other page opens."""
@@ -402,6 +401,7 @@ def password_change(request):
 
 
 @require_perm(Perm.USER_MANAGE)
+@require_http_methods(["GET", "POST"])
 def user_password(request, pk: int):
     """Reset an account's password (重置密码)."""
     u = selectors.user_get(user=request.user, pk=pk)
