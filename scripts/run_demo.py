@@ -103,7 +103,7 @@ def _banner(host: str, port: int, worker: bool) -> str:
     import django
 
     django.setup()
-    from shenguan.core.demo import demo_summary
+    from shenguan.portal.demo import demo_summary
 
     url = f"http://{host}:{port}/"
     lines = [
@@ -165,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     procs["web"] = subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),
+            "-c",
+            "python:shenguan.core.gunicorn_conf",
             "shenguan.wsgi:application",
             "--bind",
             f"{args.host}:{args.port}",

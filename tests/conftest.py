@@ -53,6 +53,19 @@ def _is_transactional(request) -> bool:
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
+@pytest.fixture(scope="session")
+def _audit_checkpoint_key(tmp_path_factory):
+    """One checkpoint signing key for the session, outside the repository's var/."""
+    return tmp_path_factory.mktemp("audit-key") / "audit-checkpoint.key"
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_outside_the_repository(settings, tmp_path, _audit_checkpoint_key):
+    """Checkpoints a worker signs during a test go to the test's own directory (ADR 0022)."""
+    settings.SHENGUAN_AUDIT_CHECKPOINT_KEY = str(_audit_checkpoint_key)
+    settings.SHENGUAN_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.jsonl")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     """Each test starts from the calendar table, not a cache left by a rolled-back test."""

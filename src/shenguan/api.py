@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from shenguan.core.api_auth import api_auth
-from shenguan.core.api_errors import install_error_handlers
+from shenguan.core.api_errors import PlatformAPI, install_error_handlers
+from shenguan.core.api_input import ApiParser
 
-api = NinjaAPI(
+api = PlatformAPI(
     title="审管联动平台 API",
     version="1",
     description=(
@@ -18,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=api_auth,
     docs_url="/docs",
+    parser=ApiParser(),
 )
 install_error_handlers(api)
 

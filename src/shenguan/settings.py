@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "ninja",  # serves Swagger UI's assets from its static files, never from a CDN
     "shenguan.core",
     "shenguan.org",
     "shenguan.audit",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "shenguan.linkage",
     "shenguan.oversight",
     "shenguan.public",
+    "shenguan.portal",
 ]
 
 MIDDLEWARE = [
@@ -60,12 +62,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shenguan.core.middleware.BodySizeLimitMiddleware",
+    "shenguan.core.middleware.RequestInputMiddleware",
     "shenguan.core.middleware.ApiMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shenguan.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shenguan.org.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "shenguan.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -212,6 +216,18 @@ SHENGUAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("SHENGUAN_OUTBOX_LEASE_SECOND
 SHENGUAN_OUTBOX_BATCH = int(os.environ.get("SHENGUAN_OUTBOX_BATCH", 50))
 SHENGUAN_OUTBOX_UNHANDLED_RETRY_SECONDS = 600  # a channel without a handler is looked at again
 SHENGUAN_WORKER_IDLE_SLEEP = float(os.environ.get("SHENGUAN_WORKER_IDLE_SLEEP", 1.0))
+
+# Audit anchoring (ADR 0022): signed checkpoints of the chain head, written to a file and sent to
+# the discipline office's webhook. The Ed25519 key file must not be readable by the database role
+# (keep it on the application hosts, mode 0600); outside production a missing key is generated at
+# the default path (the demo's key under var/).
+SHENGUAN_AUDIT_CHECKPOINT_KEY = os.environ.get(
+    "SHENGUAN_AUDIT_CHECKPOINT_KEY", "" if PRODUCTION else str(VAR_DIR / "audit-checkpoint.key")
+)
+SHENGUAN_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "SHENGUAN_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+SHENGUAN_AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("SHENGUAN_AUDIT_CHECKPOINT_INTERVAL", 600))
 
 # API
 SHENGUAN_IDEMPOTENCY_TTL_HOURS = 24

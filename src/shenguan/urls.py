@@ -25,6 +25,7 @@ urlpatterns = [
     path("public/", include("shenguan.public.urls")),
 ]
 
+handler400 = "shenguan.core.views.error_400"
 handler403 = "shenguan.core.views.error_403"
 handler404 = "shenguan.core.views.error_404"
 handler500 = "shenguan.core.views.error_500"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from shenguan.core.demo import DEMO_PASSWORD, load_organisation
+from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser

@@ -9,10 +9,10 @@ import pytest
 
 from shenguan.catalog.demo import load_catalog_demo
 from shenguan.catalog.models import LicensingItem
-from shenguan.core.demo import DEMO_PASSWORD, load_organisation
 from shenguan.linkage import services as svc
 from shenguan.linkage.models import Feedback, Push
 from shenguan.org.models import User
+from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from shenguan.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_organisation
 from shenguan.org.roles import Role
+from shenguan.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_organisation
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from shenguan.calendar.models import CalendarDay, CalendarYear
-from shenguan.core.demo import DEMO_PASSWORD, load_organisation
+from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from tests.browser.conftest import browser_context, login, page  # noqa: F401 (fixtures)
 
 from .conftest import YAML_2027

@@ -8,8 +8,9 @@ from django.db import connection
 from shenguan.catalog.demo import load_catalog_demo
 from shenguan.catalog.models import HandoverMemo, LicensingItem, LinkageEntry, LinkageListVersion
 from shenguan.catalog.selectors import gap_report, item_handler
-from shenguan.core.demo import demo_steps, load_organisation
+from shenguan.core.demo import demo_steps
 from shenguan.org.models import Jurisdiction, User
+from shenguan.portal.demo import load_organisation
 
 pytestmark = pytest.mark.django_db
 

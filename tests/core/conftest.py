@@ -43,6 +43,6 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def demo_org(db):
     """The demo organisation (step 10 of `shenguan demo_load`)."""
-    from shenguan.core.demo import load_organisation
+    from shenguan.portal.demo import load_organisation
 
     load_organisation()

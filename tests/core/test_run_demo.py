@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from shenguan.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from shenguan.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -20,8 +20,14 @@ from shenguan.core import errors
 
 
 def _production_env(tmp_path, **extra) -> dict:
+    from shenguan.audit.checkpoints import generate_key
+
+    key = tmp_path / "audit-checkpoint.key"
+    if not key.exists():
+        generate_key(key)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHENGUAN_")}
     env.update(
+        SHENGUAN_AUDIT_CHECKPOINT_KEY=str(key),
         SHENGUAN_PRODUCTION="1",
         SHENGUAN_SECRET_KEY=secrets.token_urlsafe(64),
         SHENGUAN_ALLOWED_HOSTS="shenguan.example.gov.cn",
@@ -46,6 +52,13 @@ def test_check_deploy_is_clean_in_production(tmp_path):
     r = _shenguan(["check", "--deploy", "--fail-level", "DEBUG"], _production_env(tmp_path))
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
+
+
+def test_check_deploy_warns_without_the_audit_checkpoint_key(tmp_path):
+    env = _production_env(tmp_path, SHENGUAN_AUDIT_CHECKPOINT_KEY="")
+    r = _shenguan(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert r.returncode != 0
+    assert "shenguan.W001" in r.stderr + r.stdout
 
 
 def test_check_deploy_finds_problems_in_development(tmp_path):

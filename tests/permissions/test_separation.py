@@ -177,6 +177,7 @@ PAGES = {
     "/org/departments/new/": {SYS},
     "/org/jurisdictions/new/": {SYS},
     "/org/liaisons/new/": {SYS},
+    "/org/import/": {SYS, SEC},
     "/audit/": {AUD},
     "/audit/export.csv": {AUD},
 }
@@ -327,3 +328,24 @@ def test_a_deactivated_administrator_can_do_nothing(w):
         content_type="application/json",
     )
     assert r.status_code == 401
+
+
+IMPORT_OWNER = {"departments": SYS, "users": SYS, "liaisons": SYS, "roles": SEC}
+
+
+@pytest.mark.parametrize("kind", sorted(IMPORT_OWNER))
+@pytest.mark.parametrize("role", [SYS, SEC, AUD])
+def test_each_organisation_import_belongs_to_exactly_one_administrator(w, kind, role):
+    from tests.org.test_imports import USER_HEADERS, xlsx
+
+    sheet = xlsx(USER_HEADERS, [])
+    c = client_for(w.users[role])
+    r = c.post(f"/api/v1/org/import/{kind}", {"file": sheet, "dry_run": "true"})
+    template = c.get(f"/api/v1/org/import/{kind}/template")
+    if IMPORT_OWNER[kind] == role:
+        assert r.status_code in (200, 422), (kind, role, r.content)  # the file is checked
+        assert template.status_code == 200
+    else:
+        assert r.status_code == 403, (kind, role, r.status_code)
+        assert template.status_code == 403
+        assert AuditEvent.objects.filter(outcome="denied", actor_id=w.users[role].pk).exists()

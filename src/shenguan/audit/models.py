@@ -68,3 +68,24 @@ class AuditEvent(models.Model):
             "after": self.after,
             "prev_hash": self.prev_hash,
         }
+
+
+class AuditCheckpoint(models.Model):
+    """A signed checkpoint of the audit chain (审计链锚定点): the head (seq, hash) at a time and a
+    digest of every event since the previous checkpoint, signed with a key kept outside the
+    database; a copy leaves the database (a file, the discipline office) — ADR 0022."""
+
+    from_seq = models.BigIntegerField("起始序号", unique=True)
+    seq = models.BigIntegerField("链头序号", unique=True)
+    hash = models.CharField("链头哈希", max_length=64)
+    at = models.DateTimeField("时间")
+    key_id = models.CharField("签名密钥标识", max_length=32)
+    document = models.JSONField("签名文档")
+    exported_at = models.DateTimeField("写入文件时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计链锚定点"
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.from_seq}–{self.seq}"

@@ -10,6 +10,29 @@ from shenguan.core.errors import DomainError, RateLimited
 from . import ratelimit
 from .middleware import client_ip
 
+# How bearer tokens are checked: the app that issues them (org) registers its functions here.
+_TOKEN_BACKEND: dict = {}
+
+
+def register_token_backend(*, authenticate, parse) -> None:
+    """Register authenticate(token) -> principal | None and parse(token) -> parts | None (from
+    the token-issuing app's ready())."""
+    _TOKEN_BACKEND["authenticate"] = authenticate
+    _TOKEN_BACKEND["parse"] = parse
+
+
+def authenticate_token(token: str):
+    """The principal of a valid, unexpired, unrevoked token, or None."""
+    try:
+        return _TOKEN_BACKEND["authenticate"](token)
+    except KeyError:
+        raise RuntimeError("no token backend registered (org registers it in ready())") from None
+
+
+def parse_token(token: str):
+    """The parts of a well-formed token, or None."""
+    return _TOKEN_BACKEND["parse"](token)
+
 
 class Unauthenticated(DomainError):
     """Missing, malformed, expired or revoked credentials (未认证): 401."""
@@ -27,8 +50,6 @@ class BearerTokenAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request, token):
-        from shenguan.org.auth import authenticate_token, parse_token
-
         principal = getattr(request, "_token_principal", None) or authenticate_token(token)
         if principal is None:
             parsed = parse_token(token)
@@ -72,7 +93,7 @@ def unauthenticated_attempt(request, *, action: str, reason: str) -> tuple[bool,
     SHENGUAN_UNAUTHENTICATED_AUDIT_PER_MINUTE a minute; the first one over is audited once as
     `auth.flood`, later ones are not (a flood must not fill the chain). (over the limit, seconds
     left in the window)."""
-    from shenguan.audit.services import audit_denied
+    from .audit_hooks import audit_denied
 
     limit = settings.SHENGUAN_UNAUTHENTICATED_AUDIT_PER_MINUTE
     ip = client_ip(request)

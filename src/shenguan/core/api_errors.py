@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -36,6 +37,7 @@ _PYDANTIC_MESSAGES = {
     "less_than": "数值过大",
     "json_invalid": "请求体不是合法的 JSON",
     "model_attributes_type": "请求体格式无效",
+    "model_type": "须为对象",
     "dict_type": "须为对象",
     "list_type": "须为数组",
     "string_type": "须为字符串",
@@ -62,6 +64,7 @@ _PYDANTIC_MESSAGES = {
     "is_instance_of": "取值无效",
     "union_tag_invalid": "取值不在允许范围内",
     "string_unicode": "须为 UTF-8 字符串",
+    "string_nul": "含有不允许的空字符（NUL）",
 }
 
 
@@ -77,6 +80,48 @@ def error_responses(*statuses: int) -> dict[int, type[ApiError]]:
     """The declared error responses of an operation; 401, 422 and 429 are always possible."""
     codes = set(statuses) | {401, 422, 429}
     return {s: ApiError for s in sorted(codes)}
+
+
+# Answers the framework itself gives, whatever an operation declares (see PlatformAPI).
+_FRAMEWORK_ANSWERS = {
+    400: "请求体无法解析（不是合法的 JSON）",
+    401: "未登录或认证失败",
+    413: "请求体过大",
+    422: "请求不符合接口定义（字段缺失、类型或取值无效）",
+    429: "请求过于频繁",
+}
+
+
+class PlatformAPI(NinjaAPI):
+    """The platform's NinjaAPI: its OpenAPI document declares, on every operation, the answers
+    the framework gives before the operation's own code runs — 422 for a request that does not
+    match the schema, 400 and 413 where there is a body, 401 and 429 where credentials are
+    required — so that clients (and schemathesis) see every status they can receive."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ApiError", ApiError.model_json_schema(ref_template="{model}"))
+        for ops in schema.get("paths", {}).values():
+            for op in ops.values():
+                responses = op.setdefault("responses", {})
+                wanted = {422}
+                if "requestBody" in op:
+                    wanted |= {400, 413}
+                if op.get("security"):
+                    wanted |= {401, 429}
+                for status in sorted(wanted):
+                    if status in responses or str(status) in responses:
+                        continue
+                    responses[status] = {
+                        "description": _FRAMEWORK_ANSWERS[status],
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ApiError"}
+                            }
+                        },
+                    }
+        return schema
 
 
 def _field_of(loc) -> str | None:
@@ -105,7 +150,12 @@ def validation_body(errors: list[dict]) -> dict:
     first = errors[0] if errors else {}
     field = _field_of(first.get("loc", ()))
     reason = _reason(first) if first else "取值无效"
-    message = f"字段“{field}”{reason}" if field else f"请求无效：{reason}"
+    if field:
+        message = f"字段“{field}”{reason}"
+    elif first.get("type") == "model_type":
+        message = "请求体须为 JSON 对象"
+    else:
+        message = f"请求无效：{reason}"
     return {
         "code": "invalid_input",
         "message": message,
@@ -150,7 +200,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def _domain(request, exc: DomainError):
         if isinstance(exc, PermissionDenied):
-            from shenguan.audit.services import audit_denied
+            from .audit_hooks import audit_denied
 
             audit_denied(
                 actor=getattr(request, "auth", None),
@@ -176,6 +226,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request,
             {"code": "unauthenticated", "message": "未登录或认证失败", "field": None},
             status=401,
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def _multipart(request, exc):
+        return api.create_response(
+            request,
+            {
+                "code": "bad_multipart",
+                "message": "请求体无法解析：multipart 格式无效",
+                "field": None,
+            },
+            status=422,
         )
 
     @api.exception_handler(Http404)

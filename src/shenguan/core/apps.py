@@ -9,8 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from .demo import load_organisation, register_demo_step
-        from .home import register_role_homes
+        from .api_input import install_object_only_schemas
 
-        register_demo_step(10, "organisation", load_organisation)
-        register_role_homes()
+        install_object_only_schemas()

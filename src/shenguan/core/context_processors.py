@@ -5,8 +5,8 @@ from __future__ import annotations
 
 def shell(request) -> dict:
     """Navigation entries, administrator banners and role labels for the current user."""
-    from shenguan.core.home import role_labels
     from shenguan.core.navigation import banners_for, header_items, navigation_for
+    from shenguan.core.roles import role_labels
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

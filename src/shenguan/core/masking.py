@@ -68,12 +68,25 @@ def mask_document(value):
     return value
 
 
-def can_unmask(actor) -> bool:
-    """Whether the actor holds the right to see personal data in full (Perm.UNMASK)."""
-    from shenguan.org.roles import Perm
+# The permission that shows personal data in full, registered by the app defining the
+# permissions (org: Perm.UNMASK); none registered means nobody sees them in full.
+_UNMASK_PERMISSION: list[str] = []
 
+
+def register_unmask_permission(name: str) -> None:
+    """Name the permission that lets its holder see personal data in full (from an app's
+    ready())."""
+    _UNMASK_PERMISSION[:] = [name]
+
+
+def can_unmask(actor) -> bool:
+    """Whether the actor holds the right to see personal data in full (the registered
+    permission)."""
     return bool(
-        actor is not None and getattr(actor, "is_authenticated", False) and actor.can(Perm.UNMASK)
+        _UNMASK_PERMISSION
+        and actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.can(_UNMASK_PERMISSION[0])
     )
 
 
@@ -91,7 +104,7 @@ def personal_value(*, actor, value: str | None, kind: str, obj=None, field: str 
         return masked(value, kind)
     from django.db import transaction
 
-    from shenguan.audit.services import audit_record
+    from .audit_hooks import audit_record
 
     with transaction.atomic():
         audit_record(actor=actor, action="personal.unmask", obj=obj, after={"field": field or kind})

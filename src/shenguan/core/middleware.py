@@ -3,10 +3,14 @@ the interface language."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -63,6 +67,108 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
+def _nul_in_json(value, path: tuple = ()) -> tuple | None:
+    """The path of the first key or string holding a NUL character in a parsed JSON value."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if "\x00" in str(k):
+                return (*path, k)
+            found = _nul_in_json(v, (*path, k))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _nul_in_json(v, (*path, i))
+            if found is not None:
+                return found
+    return None
+
+
+class RequestInputMiddleware:
+    """Refuse, before any view runs, request input that no view can use (4xx, never a 500):
+    a NUL character in the path, in a query or form parameter (its name or value), in an
+    uploaded file's name or in a string of a JSON body — PostgreSQL text cannot hold it, so it
+    failed deep in a query — and a form body Django cannot parse (multipart without a boundary,
+    too many fields). The API answers 422 with {code, message, field}; pages a 400 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self._check(request)
+        if refusal is not None:
+            return refusal
+        return self.get_response(request)
+
+    def _refuse(self, request, code: str, message: str, field: str | None):
+        from django.utils.translation import gettext as _
+
+        from .views import plain_error
+
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": code, "message": message, "field": field}, status=422)
+        return plain_error(
+            request,
+            status=400,
+            title=_("请求无法处理"),
+            message=message,
+            advice=_("请检查网址和填写的内容后重试。"),
+        )
+
+    def _nul(self, request, field: str):
+        return self._refuse(
+            request,
+            "nul_character",
+            f"参数“{field[:50]}”含有不允许的空字符（NUL），请删除后重试",
+            field[:100],
+        )
+
+    def _check(self, request):
+        if "\x00" in request.path:
+            return self._nul(request, "path")
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return self._nul(request, key.replace("\x00", ""))
+        content_type = request.content_type or ""
+        if request.method == "POST" and content_type == "multipart/form-data":
+            # The headers only (boundary, length): the parts are parsed where they are used, so
+            # that a view may still choose its upload handlers. Form fields with NUL: Django's
+            # form fields refuse them, the API's parser (core.api_input) too.
+            try:
+                MultiPartParser(
+                    request.META, io.BytesIO(), request.upload_handlers, request.encoding
+                )
+            except MultiPartParserError:
+                return self._refuse(
+                    request,
+                    "bad_multipart",
+                    "请求体无法解析：multipart/form-data 须带有效的 boundary 和长度",
+                    None,
+                )
+        elif request.method == "POST" and content_type == "application/x-www-form-urlencoded":
+            try:
+                form = request.POST
+            except (BadRequest, SuspiciousOperation):
+                return self._refuse(
+                    request, "bad_form_body", "表单无法解析：编码无效或字段过多", None
+                )
+            for key, values in form.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return self._nul(request, key.replace("\x00", ""))
+        elif content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+            try:
+                if b"\\u0000" not in request.body:
+                    return None
+                found = _nul_in_json(json.loads(request.body))
+            except (ValueError, SuspiciousOperation):
+                return None  # not JSON, or too large: answered further on
+            if found is not None:
+                return self._nul(request, ".".join(str(p) for p in found) or "body")
+        return None
+
+
 class ApiMethodNotAllowedMiddleware:
     """Answer a wrong method on an API route (405) with the API's JSON error body, keeping the
     Allow header: django-ninja answers it with a plain-text body of its own."""
@@ -108,7 +214,23 @@ class DomainErrorPageMiddleware:
             return error_403(request, exception)
         if isinstance(exception, DomainError):
             return error_400(request, exception)
+        if isinstance(exception, MultiPartParserError):
+            return self._bad_form(request)
         return None
+
+    @staticmethod
+    def _bad_form(request):
+        from django.utils.translation import gettext as _
+
+        from .views import plain_error
+
+        return plain_error(
+            request,
+            status=400,
+            title=_("请求无法处理"),
+            message=_("上传的表单无法解析，请重新提交。"),
+            advice=_("请检查网址和填写的内容后重试。"),
+        )
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):

@@ -68,9 +68,9 @@ def navigation_for(user) -> list[dict]:
 def nav_entries_for_role(user, role: str) -> list[dict]:
     """The menu entries meant for one role (by its roles or a permission it grants) that the
     user may open; entries shown to everyone are left to the sidebar."""
-    from shenguan.org.roles import ROLE_PERMS
+    from .roles import perms_of_role
 
-    role_perms = ROLE_PERMS.get(role, frozenset())
+    role_perms = perms_of_role(role)
     out = []
     for e in sorted(_ENTRIES, key=lambda e: (e.order, e.label)):
         meant = (e.roles and role in e.roles) or (e.perm and e.perm in role_perms)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import DisallowedHost
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import LoginForm
@@ -48,9 +51,44 @@ def _domain_message(exception) -> str:
     return exception.message if isinstance(exception, DomainError) else ""
 
 
+def plain_error(
+    request, *, status: int, title: str, message: str = "", advice: str = "", code: str = ""
+) -> HttpResponse:
+    """An error answer that needs nothing but the request path: JSON {code, message, field} under
+    /api/, otherwise a standalone page rendered without context processors (the session, the
+    user and the host may be what is wrong)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": code or f"http_{status}", "message": message or title, "field": None},
+            status=status,
+        )
+    body = loader.get_template("errors/plain.html").render(
+        {"status": status, "title": title, "message": message, "advice": advice}
+    )
+    return HttpResponse(body, status=status)
+
+
 def error_400(request, exception=None):
-    """Bad-request page: a domain refusal that a page view did not handle, with its message."""
-    return render(request, "errors/400.html", {"message": _domain_message(exception)}, status=400)
+    """Bad-request page: a domain refusal that a page view did not handle, with its message; any
+    other 400 (a wrong Host header, an unreadable form body) gets the standalone page."""
+    from .errors import DomainError
+
+    if isinstance(exception, DomainError) and hasattr(request, "user"):
+        return render(request, "errors/400.html", {"message": exception.message}, status=400)
+    if isinstance(exception, DisallowedHost):
+        message = _("请求的主机名不在本平台允许的范围内，请使用管理员公布的网址访问。")
+        code = "bad_host"
+    else:
+        message = _domain_message(exception)
+        code = "bad_request"
+    return plain_error(
+        request,
+        status=400,
+        title=_("请求无法处理"),
+        message=str(message),
+        advice=_("请检查网址和填写的内容后重试。"),
+        code=code,
+    )
 
 
 def error_403(request, exception=None):
@@ -66,7 +104,4 @@ def error_404(request, exception=None):
 def error_500(request):
     """Server error page: a standalone template rendered without context processors, so that
     it still renders when the database is what failed."""
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from stdnum import exceptions as stdnum_exc
-from stdnum.cn import ric, uscc
 
+from shenguan.core.codes import check_resident_id, check_uscc
 from shenguan.core.errors import ValidationFailed
 from shenguan.core.i18n import source_choice
 from shenguan.core.text import normalize_text
@@ -50,37 +49,15 @@ def clean_case_number(value, field: str = "case_number") -> str:
 
 
 def clean_id_number(value, field: str = "applicant_id_number") -> str:
-    """A resident ID number (居民身份证号码, GB 11643) checked by stdnum.cn.ric."""
-    v = normalize_text(value).replace(" ", "").upper()
-    if not v:
-        raise ValidationFailed("required", "请填写身份证号码", field)
-    try:
-        return ric.validate(v)
-    except stdnum_exc.InvalidLength as exc:
-        raise ValidationFailed("bad_id_number", "身份证号码应为18位", field) from exc
-    except stdnum_exc.InvalidChecksum as exc:
-        raise ValidationFailed("bad_id_number", "身份证号码校验位不正确", field) from exc
-    except stdnum_exc.InvalidComponent as exc:
-        raise ValidationFailed(
-            "bad_id_number", "身份证号码中的地址码或出生日期无效", field
-        ) from exc
-    except stdnum_exc.ValidationError as exc:
-        raise ValidationFailed("bad_id_number", "身份证号码格式不正确", field) from exc
+    """A resident ID number (居民身份证号码, GB 11643): format, birth date, check digit, and an
+    area code that is or ever was a GB/T 2260 code (core.codes)."""
+    return check_resident_id(normalize_text(value).replace(" ", "").upper(), field)
 
 
 def clean_uscc(value, field: str = "applicant_uscc") -> str:
-    """A unified social credit code (统一社会信用代码, GB 32100) checked by stdnum.cn.uscc."""
-    v = normalize_text(value).replace(" ", "").upper()
-    if not v:
-        raise ValidationFailed("required", "请填写统一社会信用代码", field)
-    try:
-        return uscc.validate(v)
-    except stdnum_exc.InvalidLength as exc:
-        raise ValidationFailed("bad_uscc", "统一社会信用代码应为18位", field) from exc
-    except stdnum_exc.InvalidChecksum as exc:
-        raise ValidationFailed("bad_uscc", "统一社会信用代码校验位不正确", field) from exc
-    except stdnum_exc.ValidationError as exc:
-        raise ValidationFailed("bad_uscc", "统一社会信用代码格式不正确", field) from exc
+    """A unified social credit code (统一社会信用代码, GB 32100): format and check digit
+    (core.codes)."""
+    return check_uscc(normalize_text(value).replace(" ", "").upper(), field)
 
 
 def clean_phone(value, field: str = "contact_phone") -> str:

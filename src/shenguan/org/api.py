@@ -6,16 +6,19 @@ caller holds the unmask right and asks for it with `unmask=true`, which is audit
 """
 
 import datetime as dt
+from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from shenguan.core.api_errors import error_responses
+from shenguan.core.errors import PermissionDenied as CorePermissionDenied
 from shenguan.core.errors import ValidationFailed
 from shenguan.core.pagination import Page, PageParams, paginate
 from shenguan.policy.selectors import profile_list
 
-from . import selectors, services
+from . import importers, selectors, services
 from .schemas import (
     DepartmentDetail,
     DepartmentFilters,
@@ -32,6 +35,8 @@ from .schemas import (
     LiaisonFilters,
     LiaisonIn,
     LiaisonOut,
+    OrgImportErrorOut,
+    OrgImportOut,
     PasswordIn,
     RolesIn,
     RolesOut,
@@ -394,3 +399,51 @@ def token_revoke(request, token_id: int):
     tok = selectors.token_get(user=request.auth, pk=token_id)
     services.token_revoke(actor=request.auth, token=tok)
     return selectors.token_get(user=request.auth, pk=tok.pk)
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+ImportKind = Literal["departments", "users", "roles", "liaisons"]
+
+
+@router.get(
+    "/import/{kind}/template",
+    response={200: None, **error_responses(403)},
+    summary="下载组织机构导入模板（xlsx）",
+)
+def import_template(request, kind: ImportKind):
+    """An empty xlsx in the layout of an import, with notes of the accepted values."""
+    if not request.auth.can(importers.REQUIRED_PERM[kind]):
+        raise CorePermissionDenied("forbidden", "无权执行此导入")
+    resp = HttpResponse(
+        importers.template(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    resp["Content-Disposition"] = f'attachment; filename="org-{kind}-template.xlsx"'
+    return resp
+
+
+@router.post(
+    "/import/{kind}",
+    response={
+        200: OrgImportOut,
+        201: OrgImportOut,
+        422: OrgImportErrorOut,
+        **error_responses(400, 403),
+    },
+    summary="导入部门和科室、账号、账号角色或联络员（xlsx/csv；先试运行，全部通过才写入）",
+)
+def import_file(
+    request,
+    kind: ImportKind,
+    file: Annotated[UploadedFile, File(description="xlsx 或 csv 文件")],
+    dry_run: Annotated[bool, Form(description="只校验，不写入")] = True,
+):
+    """departments and users by the system administrator, roles (the accounts sheet) by the
+    security administrator, liaisons by the system administrator: every problem by row and
+    column, nothing written unless every row passes. New accounts come with one-time
+    passwords, returned this once."""
+    result = importers.org_import(
+        actor=request.auth, kind=kind, source=file, filename=file.name or "", dry_run=dry_run
+    )
+    return Status(200 if dry_run else 201, result.as_dict())

@@ -11,9 +11,18 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from shenguan.core.api_auth import register_token_backend
+        from shenguan.core.masking import register_unmask_permission
         from shenguan.core.navigation import NavEntry, register_nav
+        from shenguan.core.roles import register_roles
 
-        from .roles import Perm
+        from .auth import authenticate_token, parse_token
+        from .roles import ROLE_PERMS, Perm, Role
+
+        # what core needs of the organisation, registered so that core imports no app (ADR 0020)
+        register_roles(Role.choices, ROLE_PERMS)
+        register_unmask_permission(Perm.UNMASK)
+        register_token_backend(authenticate=authenticate_token, parse=parse_token)
 
         ref, sysadm, secadm = _("参考信息"), _("系统管理"), _("安全管理")
         for entry in (
@@ -32,6 +41,20 @@ class OrgConfig(AppConfig):
                 group=sysadm,
                 perm=Perm.USER_MANAGE,
                 order=11,
+            ),
+            NavEntry(
+                label=_("组织机构导入"),
+                url_name="org:import",
+                group=sysadm,
+                perm=Perm.ORG_MANAGE,
+                order=12,
+            ),
+            NavEntry(
+                label=_("导入账号角色"),
+                url_name="org:import",
+                group=secadm,
+                perm=Perm.ROLE_GRANT,
+                order=13,
             ),
             NavEntry(
                 label=_("角色授权"),

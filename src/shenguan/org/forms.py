@@ -212,6 +212,18 @@ class PasswordForm(forms.Form):
         return data
 
 
+class OwnPasswordForm(PasswordForm):
+    """Change one's own password (修改密码): the current one, then the new one twice."""
+
+    old_password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        max_length=128,
+        label=_("当前密码"),
+        strip=False,
+    )
+    field_order = ["old_password", "password1", "password2"]
+
+
 class RolesForm(forms.Form):
     """The roles an account shall hold (授权)."""
 
@@ -291,3 +303,22 @@ class ConfirmForm(forms.Form):
     """An explicit confirmation for a destructive action."""
 
     confirm = forms.BooleanField(label=_("我已确认"))
+
+
+IMPORT_KIND_LABELS = {
+    "departments": _("部门和科室"),
+    "users": _("账号"),
+    "roles": _("账号角色（安全管理员）"),
+    "liaisons": _("联络员和分管领导"),
+}
+
+
+class OrgImportForm(forms.Form):
+    """Upload an organisation sheet for a dry run (组织机构导入)."""
+
+    kind = forms.ChoiceField(label=_("导入内容"))
+    file = forms.FileField(label=_("文件（xlsx 或 csv）"))
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, IMPORT_KIND_LABELS[k]) for k in kinds]

@@ -152,6 +152,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # A one-time password (set by `shenguan setup`, an import or an administrator's reset) must
+    # be replaced by the user at the next login before anything else (org.middleware).
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     # The default manager (declared first on the model): it must also be a UserManager, since
     # authentication calls _default_manager.get_by_natural_key. Not used in migrations, so the

@@ -351,3 +351,45 @@ class TokenIn(Schema):
     )
     expires_in_days: int = Field(90, ge=1, le=366)
     rate_limit_per_minute: int | None = Field(None, ge=1, le=100000)
+
+
+class OrgImportProblemOut(Schema):
+    """One problem of an organisation import: row, column, code and a Chinese message."""
+
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+class OrgImportAccountOut(Schema):
+    """A new account of an accounts import with its one-time password (shown this once)."""
+
+    username: str
+    password: str = Field(description="一次性密码，首次登录须修改；只在这次返回")
+
+
+class OrgImportOut(Schema):
+    """The result of an organisation import or of its dry run (组织机构导入结果)."""
+
+    kind: str
+    dry_run: bool
+    ok: bool
+    header_row: int | None
+    rows_read: int
+    records: int
+    problems: list[OrgImportProblemOut]
+    created: dict[str, int]
+    sha256: str
+    accounts: list[OrgImportAccountOut] = Field(
+        description="新建账号及其一次性密码（仅正式导入账号时）"
+    )
+
+
+class OrgImportErrorOut(Schema):
+    """A refused organisation import: every problem with its row and column; nothing written."""
+
+    code: str
+    message: str
+    field: str | None = None
+    problems: list[OrgImportProblemOut]

@@ -214,8 +214,10 @@ def user_create(
     password: str,
     phone: str = "",
     division: Division | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Create an account (新建账号) in a department; roles are granted separately."""
+    """Create an account (新建账号) in a department; roles are granted separately. With
+    must_change_password the password is a one-time password (初始密码)."""
     _require(actor, Perm.USER_MANAGE, department.jurisdiction_id)
     username = (username or "").strip()
     if not username or len(username) > 150 or not all(c.isalnum() or c in "._-@" for c in username):
@@ -232,6 +234,7 @@ def user_create(
         department=department,
         division=division,
         phone=phone,
+        must_change_password=must_change_password,
     )
     try:
         validate_password(password, user)
@@ -295,8 +298,11 @@ def user_update(
 
 
 def user_set_password(*, actor, user: User, password: str) -> None:
-    """Reset an account's password (重置密码); the system administrator or the user itself."""
-    if actor is not None and actor.pk != user.pk:
+    """Reset an account's password (重置密码); the system administrator or the user itself. A
+    password set by someone else is a one-time password: the user must change it at the next
+    login."""
+    own = actor is not None and actor.pk == user.pk
+    if actor is not None and not own:
         _require(actor, Perm.USER_MANAGE, user.jurisdiction_id)
         _guard_admin_account(actor, user)
     try:
@@ -305,10 +311,38 @@ def user_set_password(*, actor, user: User, password: str) -> None:
         raise ValidationFailed("weak_password", "；".join(exc.messages), "password") from exc
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.must_change_password = not own
+        user.save(update_fields=["password", "must_change_password"])
         audit_record(
             actor=actor,
             action="org.user.set_password",
+            obj=user,
+            after={"one_time": not own},
+            jurisdiction_id=user.jurisdiction_id,
+        )
+
+
+def user_change_own_password(*, actor, old_password: str, new_password: str) -> None:
+    """A user replaces its own password (修改密码), e.g. the one-time password of its first
+    login: the current password is required, the new one must differ from it."""
+    if actor is None or getattr(actor, "kind", "") != "user":
+        raise PermissionDenied("forbidden", "只能修改自己账号的密码")
+    user = User.objects.get(pk=actor.pk)
+    if not user.check_password(old_password or ""):
+        raise ValidationFailed("wrong_password", "当前密码不正确", "old_password")
+    if old_password == new_password:
+        raise ValidationFailed("same_password", "新密码不能与当前密码相同", "new_password")
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed("weak_password", "；".join(exc.messages), "new_password") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(
+            actor=actor,
+            action="org.user.change_password",
             obj=user,
             jurisdiction_id=user.jurisdiction_id,
         )

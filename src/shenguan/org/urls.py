@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
     path("departments/<int:pk>/divisions/", views.division_create, name="division_create"),
     path("jurisdictions/new/", views.jurisdiction_create, name="jurisdiction_create"),
+    path("password/", views.password_change, name="password_change"),
+    path("import/", import_views.import_view, name="import"),
+    path("import/template/<str:kind>/", import_views.import_template, name="import_template"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),

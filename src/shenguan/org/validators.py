@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from stdnum.cn import uscc
-
+from shenguan.core.codes import check_uscc
 from shenguan.core.errors import ValidationFailed
 from shenguan.core.text import is_ascii_digits
 
@@ -21,13 +20,11 @@ def clean_region_code(value: str, field: str = "code") -> str:
 
 
 def clean_uscc(value: str, field: str = "uscc") -> str:
-    """A unified social credit code checked by python-stdnum (GB 32100-2015)."""
+    """An optional unified social credit code (GB 32100-2015), checked by core.codes."""
     v = (value or "").strip().upper()
     if not v:
         return ""
-    if not uscc.is_valid(v):
-        raise ValidationFailed("bad_uscc", "统一社会信用代码无效（校验位不符或格式错误）", field)
-    return uscc.compact(v)
+    return check_uscc(v, field)
 
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")

@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
@@ -32,6 +33,7 @@ from .forms import (
     LiaisonEndForm,
     LiaisonFilterForm,
     LiaisonForm,
+    OwnPasswordForm,
     PasswordForm,
     RolesForm,
     TokenForm,
@@ -367,6 +369,34 @@ def user_edit(request, pk: int):
             "roles": [Role(r).label for r in sorted(u.role_set)],
             "is_self": u.pk == request.user.pk,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Change one's own password (修改密码); required at the first login with a one-time
+    password before any other page opens."""
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_own_password(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["password1"],
+            )
+        except DomainError as exc:
+            exc.field = {"new_password": "password1"}.get(exc.field, exc.field)
+            _form_error(request, form, exc)
+        else:
+            request.user.refresh_from_db()
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改"))
+            return redirect("home")
+    return render(
+        request,
+        "org/password_change.html",
+        {"form": form, "one_time": request.user.must_change_password},
     )
 
 

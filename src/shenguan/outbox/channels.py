@@ -24,10 +24,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from shenguan.core.masking import mask_phone
+from shenguan.core.masking import mask_document, mask_phone
 
 from . import signing
-from .models import Channel, Notification, OutboxDelivery, OutboxEvent, WebhookEndpoint
+from .models import (
+    Channel,
+    Notification,
+    OutboxDelivery,
+    OutboxEvent,
+    PersonalData,
+    WebhookEndpoint,
+)
 from .network import PinnedTransport, check_target, pinned
 
 log = logging.getLogger("shenguan.outbox")
@@ -71,15 +78,19 @@ def handled_channels() -> list[str]:
 # --- webhooks ----------------------------------------------------------------------------------
 
 
-def envelope(event: OutboxEvent) -> dict:
-    """The Standard Webhooks payload: {type, timestamp, data}."""
+def envelope(event: OutboxEvent, *, masked: bool = True) -> dict:
+    """The Standard Webhooks payload: {type, timestamp, data}; ID and phone numbers in the data
+    masked unless the endpoint receives personal data in full (WebhookEndpoint.personal_data)."""
     ts = event.created_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    return {"type": event.event_type, "timestamp": ts, "data": event.payload}
+    data = mask_document(event.payload) if masked else event.payload
+    return {"type": event.event_type, "timestamp": ts, "data": data}
 
 
-def envelope_bytes(event: OutboxEvent) -> bytes:
+def envelope_bytes(event: OutboxEvent, *, masked: bool = True) -> bytes:
     """The exact body sent and signed: compact UTF-8 JSON, the same bytes on every retry."""
-    return json.dumps(envelope(event), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(
+        envelope(event, masked=masked), ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def parse_retry_after(value: str | None, now=None) -> float | None:
@@ -124,7 +135,7 @@ def _client(timeout: float) -> httpx.Client:
 
 def webhook_request(endpoint: WebhookEndpoint, event: OutboxEvent, *, timestamp: int | None = None):
     """The body and headers of one attempt (the timestamp is that of the attempt)."""
-    body = envelope_bytes(event)
+    body = envelope_bytes(event, masked=endpoint.personal_data != PersonalData.FULL)
     ts = int(time.time()) if timestamp is None else timestamp
     hdrs = signing.headers(endpoint.signing_secrets(), event.message_id, ts, body)
     hdrs["content-type"] = "application/json"

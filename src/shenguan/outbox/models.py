@@ -45,6 +45,13 @@ class OutboxEvent(JurisdictionScoped):
         return None
 
 
+class PersonalData(models.TextChoices):
+    """How a webhook endpoint receives ID and mobile numbers (个人信息发送方式)."""
+
+    MASKED = "masked", _("脱敏（110105********0123、138****8000）")
+    FULL = "full", _("完整")
+
+
 class WebhookEndpoint(JurisdictionScoped):
     """A department's webhook endpoint (订阅地址): URL, signing secret, subscribed event kinds."""
 
@@ -60,6 +67,12 @@ class WebhookEndpoint(JurisdictionScoped):
     active = models.BooleanField("启用", default=True)
     disabled_reason = models.CharField("停用原因", max_length=200, blank=True)
     disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
+    # Decided by the platform when the endpoint is created (outbox.services.personal_data_for):
+    # in full only for a department whose users may see personal data in full.
+    personal_data = models.CharField(
+        "个人信息", max_length=8, choices=PersonalData.choices, default=PersonalData.MASKED
+    )
+    personal_data_decided_at = models.DateTimeField("个人信息方式确定时间", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField("修改时间", default=timezone.now)
 

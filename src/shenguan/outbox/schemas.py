@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -30,6 +31,11 @@ class EndpointOut(Schema):
     previous_secret_until: dt.datetime | None = Field(
         description="更换密钥后旧密钥仍同时签名至此时间"
     )
+    personal_data: Literal["masked", "full"] = Field(
+        description="身份证号和手机号的发送方式：masked 脱敏，full 完整（仅限持有查看完整个人信息"
+        "权限的部门，创建订阅时由平台确定）"
+    )
+    personal_data_decided_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
 

@@ -19,7 +19,7 @@ from shenguan.audit.services import audit_record
 from shenguan.core.bulk import insert_objects
 from shenguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shenguan.core.serialize import snapshot, to_jsonable
-from shenguan.org.roles import Perm
+from shenguan.org.roles import ROLE_DEPARTMENT_KINDS, ROLE_PERMS, Perm
 
 from .models import (
     Channel,
@@ -27,6 +27,7 @@ from .models import (
     Notification,
     OutboxDelivery,
     OutboxEvent,
+    PersonalData,
     WebhookEndpoint,
 )
 from .network import refused_address
@@ -205,9 +206,23 @@ _ENDPOINT_AUDIT_FIELDS = [
     "active",
     "disabled_reason",
     "disabled_at",
+    "personal_data",
 ]
 _EVENT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$")
 MAX_EVENT_TYPES = 50
+
+
+def personal_data_for(department) -> str:
+    """How a department's webhooks carry ID and mobile numbers (个人信息发送方式): in full only
+    if the department may hold a role with the unmask right (its users see them in full on the
+    pages, e.g. the approval bureau's clerks), masked for every other department."""
+    kinds = {
+        kind
+        for role, perms in ROLE_PERMS.items()
+        if Perm.UNMASK in perms
+        for kind in ROLE_DEPARTMENT_KINDS.get(role, ())
+    }
+    return PersonalData.FULL if department.kind in kinds else PersonalData.MASKED
 
 
 def _require_manage(actor, jurisdiction_id: int) -> None:
@@ -325,6 +340,8 @@ def webhook_endpoint_create(
             secret=secret_generate(),
             event_types=types,
             description=description,
+            personal_data=personal_data_for(department),
+            personal_data_decided_at=now,
             created_at=now,
             updated_at=now,
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from shenguan.core.demo import DEMO_PASSWORD, demo_steps, demo_summary
+from shenguan.core.demo import demo_steps
+from shenguan.portal.demo import DEMO_PASSWORD, demo_summary
 
 
 class Command(BaseCommand):

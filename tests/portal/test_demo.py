@@ -8,14 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from shenguan.core.demo import (
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    demo_steps,
-    load_organisation,
-)
+from shenguan.core.demo import demo_steps
 from shenguan.org.models import Department, Jurisdiction, LiaisonAssignment, User
 from shenguan.org.roles import BUREAU_ROLES, REGULATOR_ROLES, DepartmentKind, Role
+from shenguan.portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_organisation
 
 pytestmark = pytest.mark.django_db
 

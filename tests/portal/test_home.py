@@ -11,9 +11,9 @@ from django.db import connection
 from django.utils import timezone
 
 from shenguan.core import navigation
-from shenguan.core.home import ROLE_DUTIES, ROLE_LABELS
 from shenguan.core.navigation import NavEntry
 from shenguan.org.roles import Perm, Role
+from shenguan.portal.home import ROLE_DUTIES, ROLE_LABELS
 
 pytestmark = pytest.mark.django_db
 
