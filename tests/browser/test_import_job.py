@@ -8,7 +8,7 @@ import pytest
 
 from shenguan.catalog.models import LinkageEntry
 from shenguan.catalog.seed003 import build_xlsx
-from shenguan.core.demo import DEMO_PASSWORD, load_organisation
+from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from shenguan.core.models import ImportJob
 from shenguan.core.sheets.jobs import import_jobs_run_due
 from tests.browser.conftest import login
