@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from shenguan.core.text import icontains_any
+
 from ..models import (
     Licence,
     LicenceEvent,
@@ -20,7 +22,7 @@ def licence_list(*, user, filters: dict | None = None) -> QuerySet[Licence]:
     if f.get("number"):
         qs = qs.filter(number__startswith=f["number"].strip())
     if f.get("holder"):
-        qs = qs.filter(holder_name__icontains=f["holder"].strip())
+        qs = qs.filter(icontains_any("holder_name", f["holder"]))
     if f.get("item_id"):
         qs = qs.filter(item_id=f["item_id"])
     return qs.order_by("-id")

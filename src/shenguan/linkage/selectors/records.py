@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from shenguan.calendar import workdays
+from shenguan.core.text import icontains_any
 
 from ..models import (
     ApprovalRecord,
@@ -28,7 +29,7 @@ def record_list(*, user, filters: dict | None = None) -> QuerySet[ApprovalRecord
     if f.get("case_number"):
         qs = qs.filter(case_number__startswith=f["case_number"].strip())
     if f.get("applicant"):
-        qs = qs.filter(applicant_name__icontains=f["applicant"].strip())
+        qs = qs.filter(icontains_any("applicant_name", f["applicant"]))
     if f.get("supervision_gap") is not None:
         qs = qs.filter(supervision_gap=f["supervision_gap"])
     if f.get("decided_from"):
