@@ -26,6 +26,8 @@ def record_list(*, user, filters: dict | None = None) -> QuerySet[ApprovalRecord
         qs = qs.filter(state=f["state"])
     if f.get("item_id"):
         qs = qs.filter(item_id=f["item_id"])
+    if f.get("department_id"):
+        qs = qs.filter(department_id=f["department_id"])
     if f.get("case_number"):
         qs = qs.filter(case_number__startswith=f["case_number"].strip())
     if f.get("applicant"):

@@ -16,6 +16,7 @@ from shenguan.org.roles import DepartmentKind, Perm
 from .. import hooks
 from .. import selectors as sel
 from .. import services as svc
+from ..exports import RECORD_HEADERS, record_row
 from ..forms import (
     ImportForm,
     MaterialForm,
@@ -27,7 +28,7 @@ from ..models import (
     Licence,
     RecordState,
 )
-from .common import _departments, _error, _items, _page, personal
+from .common import _departments, _error, _items, _page, export_list, personal
 
 
 def _require_bureau(request) -> None:
@@ -43,7 +44,14 @@ def record_list(request):
     f = {k: request.GET.get(k) for k in ("case_number", "applicant", "state") if request.GET.get(k)}
     if request.GET.get("gap") == "1":
         f["supervision_gap"] = True
+    if request.GET.get("own") == "1" and request.user.department_id:
+        # the home-page counts are of the actor's own department (selectors.counts)
+        f["department_id"] = request.user.department_id
     qs = sel.record_list(user=request.user, filters=f)
+    if request.GET.get("format") == "xlsx":
+        return export_list(
+            request, qs, RECORD_HEADERS, record_row, _("办件"), "approval.record.export", f
+        )
     return render(
         request,
         "linkage/record_list.html",
