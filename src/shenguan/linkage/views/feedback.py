@@ -29,7 +29,6 @@ from ..models import (
 )
 from .common import _back, _error, _page, export_list
 
-
 FEEDBACK_TODO = {
     "disposal": lambda dept: {"open_disposal": True, "addressee_id": dept},
     "reply": lambda dept: {"open_reply": True, "addressee_id": dept},
