@@ -70,7 +70,11 @@ def record_new(request):
     """Register an approval record at the window (登记办件)."""
     if not request.user.can(Perm.APPROVAL_RECORD):
         raise PermissionDenied("forbidden", "无权登记办件")
-    form = RecordForm(request.POST or None, items=_items(request.user))
+    form = RecordForm(
+        request.POST or None,
+        items=_items(request.user),
+        can_complete=request.user.can(Perm.APPROVAL_COMPLETE),
+    )
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         complete = d.pop("complete", False)
@@ -227,7 +231,11 @@ def record_import(request):
         )
         resp["Content-Disposition"] = 'attachment; filename="approval-import-template.xlsx"'
         return resp
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        can_complete=request.user.can(Perm.APPROVAL_COMPLETE),
+    )
     report = problems = None
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -240,7 +248,7 @@ def record_import(request):
                     kind="linkage.records",
                     filename=f.name,
                     content=f.read(),
-                    params={"complete": form.cleaned_data["complete"]},
+                    params={"complete": form.cleaned_data.get("complete", False)},
                     rows_total=rows,
                 )
                 return redirect("linkage:record_import_job", pk=job.pk)
@@ -248,7 +256,7 @@ def record_import(request):
                 actor=request.user,
                 fileobj=f,
                 filename=f.name,
-                complete=form.cleaned_data["complete"],
+                complete=form.cleaned_data.get("complete", False),
             )
         except ErrorList as exc:
             problems = exc.problems
