@@ -3,7 +3,6 @@ after side by side, chain verification, the chain head, and a CSV export of the 
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django import forms
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from shenguan.core.sheets import CSV_TYPE, content_disposition, csv_lines
 from shenguan.org.roles import Perm
 from shenguan.org.views import page_of, require_perm
 
@@ -136,11 +136,6 @@ def export_csv(request):
     )
     tz = timezone.get_default_timezone()
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
     header = [
         _("序号"),
         _("时间"),
@@ -159,32 +154,32 @@ def export_csv(request):
         _("哈希"),
     ]
 
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
+    def data():
         for ev in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    ev.seq,
-                    ev.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
-                    ev.actor_kind,
-                    ev.actor_name,
-                    ev.department_id or "",
-                    ev.jurisdiction_id or "",
-                    ev.action,
-                    ev.object_type,
-                    ev.object_id,
-                    ev.get_outcome_display(),
-                    ev.request_id,
-                    ev.ip,
-                    _json(ev.before),
-                    _json(ev.after),
-                    ev.hash,
-                ]
-            )
+            yield [
+                ev.seq,
+                ev.at.astimezone(tz).replace(tzinfo=None),
+                ev.actor_kind,
+                ev.actor_name,
+                ev.department_id or "",
+                ev.jurisdiction_id or "",
+                ev.action,
+                ev.object_type,
+                ev.object_id,
+                ev.get_outcome_display(),
+                ev.request_id,
+                ev.ip,
+                _json(ev.before),
+                _json(ev.after),
+                ev.hash,
+            ]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    # through the one formula-safe writer (ADR 0043): actor names and JSON are user data
+    response = StreamingHttpResponse(csv_lines(header, data()), content_type=CSV_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        f"{_('审计日志')}-{stamp}.csv", f"audit-{stamp}.csv"
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.http import HttpResponse
-from django.utils import timezone
 
 from shenguan.core.i18n import source_label, source_text
 from shenguan.core.masking import mask_phone
-from shenguan.core.sheets import write_csv, write_xlsx
+from shenguan.core.sheets import sheet_response
 
 from .importers import ITEM_COLUMNS, LINKAGE_COLUMNS, SUPERVISION_COLUMNS
 from .models import LicensingItem, LinkageEntry, PowerType, PushMethod, Stage, SupervisionItem
@@ -126,9 +125,9 @@ def item_rows(items: Iterable[LicensingItem]) -> Iterator[list]:
             it.main_item.code if it.main_item_id else "",
             it.main_item.name if it.main_item_id else "",
             source_label(it, "transfer_status") if it.transfer_status != "undecided" else "",
-            it.transfer_effective_on.isoformat() if it.transfer_effective_on else "",
+            it.transfer_effective_on,
             rec.batch_name if rec else "",
-            rec.planned_on.isoformat() if rec and rec.planned_on else "",
+            rec.planned_on if rec else None,
             rec.reason if rec else "",
             rec.hall_window if rec else "",
             it.note,
@@ -147,21 +146,6 @@ def supervision_rows(items: Iterable[SupervisionItem]) -> Iterator[list]:
 def file_response(
     fmt: str, filename: str, headers: list[str], rows, *, title: str = ""
 ) -> HttpResponse:
-    """An attachment response in xlsx or csv (the file name gets a date stamp)."""
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if fmt == "csv":
-        body = write_csv(headers, rows)
-        ctype = "text/csv; charset=utf-8"
-        ext = "csv"
-    else:
-        body = write_xlsx(headers, rows, title=title, sheet=filename)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        ext = "xlsx"
-    from urllib.parse import quote
-
-    name = f"{filename}-{stamp}.{ext}"
-    resp = HttpResponse(body, content_type=ctype)
-    resp["Content-Disposition"] = (
-        f"attachment; filename=\"export-{stamp}.{ext}\"; filename*=UTF-8''{quote(name)}"
-    )
-    return resp
+    """An attachment in xlsx or csv through the one formula-safe writer (core.sheets, ADR 0043);
+    the Chinese file name gets a date stamp."""
+    return sheet_response(fmt, filename, headers, rows, title=title, sheet=filename)

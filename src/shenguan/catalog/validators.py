@@ -7,7 +7,7 @@ import re
 
 from shenguan.core.errors import ValidationFailed
 from shenguan.core.i18n import source_text
-from shenguan.core.text import normalize_text
+from shenguan.core.text import normalize_text, typed_text
 
 from .models import HandoverKind, PowerType, PushMethod, Stage, TransferStatus
 
@@ -28,19 +28,14 @@ ITEM_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{3,63}$")
 
 
 def clean_text(value, field: str, label: str, max_length: int, *, required: bool = False) -> str:
-    """A trimmed single-line text (full-width letters and digits made half-width)."""
-    v = norm(value)
-    if required and not v:
-        raise ValidationFailed("required", f"请填写{label}", field)
-    if len(v) > max_length:
-        raise ValidationFailed("too_long", f"{label}不得超过{max_length}个字符", field)
-    return v
+    """A single-line text as typed, trimmed (core.text.typed_text, ADR 0042)."""
+    return typed_text(value, field, label, max_length, required=required)
 
 
 def clean_long_text(value, field: str, label: str, max_length: int = 5000) -> str:
-    """A multi-line text: lines trimmed, blank lines kept out."""
-    lines = [norm(line) for line in str(value or "").splitlines()]
-    v = "\n".join(line for line in lines if line)
+    """A multi-line text as typed: lines trimmed, blank lines kept out."""
+    v = typed_text(value, field, label, 10 * max_length, multiline=True)
+    v = "\n".join(line.strip() for line in v.split("\n") if line.strip())
     if len(v) > max_length:
         raise ValidationFailed("too_long", f"{label}不得超过{max_length}个字符", field)
     return v

@@ -60,8 +60,24 @@ APPLICANTS = (
 )
 
 
+# Who plausibly applies for what (issue 12 item 10: a restaurant was given a medical-institution
+# licence): hospitals for medical items, builders for construction, the others for the rest.
+_MEDICAL, _BUILDER = 7, 5
+_TRADERS = (0, 1, 2, 3, 6)
+
+
+def applicant_for(item, n: int) -> tuple[str, str, str, str]:
+    """The demo applicant of the n-th record of an item, chosen by the item's trade."""
+    name = getattr(item, "name", "") or ""
+    if "医疗" in name or "诊所" in name or "医院" in name:
+        return APPLICANTS[_MEDICAL]
+    if "建筑" in name or "施工" in name:
+        return APPLICANTS[_BUILDER]
+    return APPLICANTS[_TRADERS[n % len(_TRADERS)]]
+
+
 def _data(item, n: int, decided: dt.date, prefix: str) -> dict:
-    kind, name, rep, addr = APPLICANTS[n % len(APPLICANTS)]
+    kind, name, rep, addr = applicant_for(item, n)
     case = f"DEMO-{prefix}-{decided:%Y%m%d}-{n:03d}"
     return {
         "item": item,

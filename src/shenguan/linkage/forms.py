@@ -71,9 +71,11 @@ class RecordForm(forms.Form):
     )
     complete = forms.BooleanField(label=_("登记后立即办结并推送"), required=False)
 
-    def __init__(self, *args, items=None, **kwargs):
+    def __init__(self, *args, items=None, can_complete: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
+        if not can_complete:  # offered only with the right to complete (办结)
+            del self.fields["complete"]
 
 
 class MaterialForm(forms.Form):
@@ -89,6 +91,11 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
     complete = forms.BooleanField(label=_("导入后立即办结并推送"), required=False)
+
+    def __init__(self, *args, can_complete: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_complete:  # offered only with the right to complete (办结)
+            del self.fields["complete"]
 
 
 class RouteForm(forms.Form):

@@ -1,4 +1,8 @@
-"""Home-page sections and menu entries of the linkage app: live counts, never made-up figures."""
+"""Home-page sections and menu entries of the linkage app: live counts, never made-up figures.
+
+Each count links to the list filtered exactly as the count was computed (selectors.counts ↔
+the `todo`/`own` filters of the feedback and records lists). Oversight roles do not get this
+section: the oversight app has its own monitoring home."""
 
 from __future__ import annotations
 
@@ -24,22 +28,35 @@ def _counts(user) -> dict:
                 "/linkage/?box=to_claim&kind=feedback",
                 "count-feedback",
             ),
-            (_("待办理的处置意见"), c["open_disposals"], "/linkage/feedback/", "count-disposals"),
-            (_("待答复的纠错建议"), c["open_replies"], "/linkage/feedback/", "count-replies"),
-            (_("已登记未办结的办件"), c["drafts"], "/linkage/records/?state=draft", "count-drafts"),
-            (_("监管空白办件"), c["gaps"], "/linkage/records/?gap=1", "count-gaps"),
+            (
+                _("待办理的处置意见"),
+                c["open_disposals"],
+                "/linkage/feedback/?todo=disposal",
+                "count-disposals",
+            ),
+            (
+                _("待答复的纠错建议"),
+                c["open_replies"],
+                "/linkage/feedback/?todo=reply",
+                "count-replies",
+            ),
+            (
+                _("已登记未办结的办件"),
+                c["drafts"],
+                "/linkage/records/?state=draft&own=1",
+                "count-drafts",
+            ),
+            (_("监管空白办件"), c["gaps"], "/linkage/records/?gap=1&own=1", "count-gaps"),
         ]
     elif "feedback_held" in c:
         rows.append(
             (
                 _("待生效后推送的处罚"),
                 c["feedback_held"],
-                "/linkage/feedback/?state=held",
+                "/linkage/feedback/?todo=held",
                 "count-held",
             )
         )
-    if user.is_oversight:
-        rows.append((_("监管空白办件"), c["gaps"], "/linkage/records/?gap=1", "count-gaps"))
     return {"rows": rows}
 
 
@@ -60,7 +77,7 @@ def register() -> None:
         register_nav(
             NavEntry(label=label, url_name=url, group=group, perm=perm, roles=roles, order=order)
         )
-    roles = BUREAU_ROLES | REGULATOR_ROLES | OVERSIGHT_ROLES | {Role.ENFORCEMENT_OFFICER}
+    roles = (BUREAU_ROLES | REGULATOR_ROLES | {Role.ENFORCEMENT_OFFICER}) - OVERSIGHT_ROLES
     register_home_section(
         HomeSection(
             key="linkage-counts",

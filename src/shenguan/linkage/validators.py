@@ -1,6 +1,6 @@
 """Validation of approval data typed, posted or imported: applicant identity numbers
-(python-stdnum), names, phones, dates and free text; full-width characters are normalised
-first (NFKC)."""
+(python-stdnum), names, phones, dates and free text. Codes are normalised (NFKC); free text is
+stored as typed (ADR 0042)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from shenguan.core.codes import check_resident_id, check_uscc
 from shenguan.core.errors import ValidationFailed
 from shenguan.core.i18n import source_choice
-from shenguan.core.text import normalize_text
+from shenguan.core.text import normalize_text, typed_text
 from shenguan.org.validators import clean_phone as _clean_phone
 
 from .models import ApplicantKind, ApprovalResult
@@ -20,29 +20,15 @@ from .models import ApplicantKind, ApprovalResult
 def clean_text(
     value, field: str, label: str, max_length: int, *, required: bool = False, multiline=False
 ) -> str:
-    """Text normalised (full-width → half-width, whitespace collapsed unless multiline)."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        value = str(value)
-    if multiline:
-        import unicodedata
-
-        v = unicodedata.normalize("NFKC", value).replace("\r\n", "\n").strip()
-    else:
-        v = normalize_text(value)
-    if any(ord(c) < 32 and c not in "\n\t" for c in v):
-        raise ValidationFailed("bad_text", f"{label}含有控制字符", field)
-    if required and not v:
-        raise ValidationFailed("required", f"请填写{label}", field)
-    if len(v) > max_length:
-        raise ValidationFailed("too_long", f"{label}不得超过{max_length}个字符", field)
-    return v
+    """Text as typed, trimmed (core.text.typed_text: control characters, NUL and invisible-only
+    text refused; full-width punctuation kept, ADR 0042)."""
+    return typed_text(value, field, label, max_length, required=required, multiline=multiline)
 
 
 def clean_case_number(value, field: str = "case_number") -> str:
-    """A case number (办件编号): required, at most 64 characters, no spaces inside."""
-    v = clean_text(value, field, "办件编号", 64, required=True)
+    """A case number (办件编号): required, at most 64 characters, no spaces inside; a code, so
+    full-width letters and digits are made half-width."""
+    v = normalize_text(clean_text(value, field, "办件编号", 64, required=True))
     if " " in v:
         raise ValidationFailed("bad_case_number", "办件编号不得包含空格", field)
     return v

@@ -6,7 +6,7 @@ import re
 
 from shenguan.core.codes import check_uscc
 from shenguan.core.errors import ValidationFailed
-from shenguan.core.text import is_ascii_digits
+from shenguan.core.text import is_ascii_digits, typed_text
 
 
 def clean_region_code(value: str, field: str = "code") -> str:
@@ -43,10 +43,6 @@ def clean_phone(value: str, field: str = "phone", *, required: bool = True) -> s
 
 
 def clean_name(value: str, field: str, label: str, max_length: int = 100) -> str:
-    """A required name: stripped, not empty, within its length."""
-    v = " ".join((value or "").split())
-    if not v:
-        raise ValidationFailed("required", f"请填写{label}", field)
-    if len(v) > max_length:
-        raise ValidationFailed("too_long", f"{label}不得超过{max_length}个字符", field)
-    return v
+    """A required name as typed: trimmed, not empty once invisible characters are removed, no
+    control characters, within its length (core.text.typed_text, ADR 0042)."""
+    return typed_text(value, field, label, max_length, required=True)

@@ -30,6 +30,20 @@ APPLICANTS = (
     ("legal", "聊城市鲁信建筑工程有限公司", "田伟"),
     ("legal", "聊城市好邻居便利店", "郑爽"),
 )
+# Applicants by trade (issue 12 item 10: no restaurant with a medical-institution licence).
+CLINIC = ("legal", "聊城市东昌府区仁和诊所有限公司", "韩立")
+BUILDER = APPLICANTS[4]
+TRADERS = tuple(a for a in APPLICANTS if a is not BUILDER)
+
+
+def applicant_for(item, n: int) -> tuple[str, str, str]:
+    """The demo applicant of the n-th record of an item, chosen by the item's trade."""
+    name = getattr(item, "name", "") or ""
+    if "医疗" in name or "诊所" in name:
+        return CLINIC
+    if "建筑" in name or "施工" in name:
+        return BUILDER
+    return TRADERS[n % len(TRADERS)]
 
 
 def _user(username: str) -> User | None:
@@ -45,7 +59,7 @@ def _record(approver, item, n: int, when: dt.datetime):
 
     from shenguan.linkage import services as lsvc
 
-    kind, name, rep = APPLICANTS[n % len(APPLICANTS)]
+    kind, name, rep = applicant_for(item, n)
     decided = workdays.local_date(when)
     body = f"371502{1998 + n % 8}{1 + n % 12:02d}{1 + n % 27:02d}{300 + n:03d}"
     code = f"91371500MA3D{n:04d}0"

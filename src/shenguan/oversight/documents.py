@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from shenguan.core.sheets import set_cell
+
 from .indicators import FIGURE_LABELS
 from .models import Bulletin, EscalationStep
 
@@ -36,34 +38,24 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("serious", "点名通报", "flag"),
     ("reminder_suggested", "建议提醒", "flag"),
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(ws, row: int, col: int, value, kind: str = "text"):
-    c = ws.cell(row=row, column=col)
+    """A typed cell; text, dates and times through core.sheets.set_cell (the one formula-safe
+    writer, ADR 0043)."""
     if value is None:
-        c.value = None
-    elif kind == "flag":
-        c.value = "是" if value else "否"
-    elif kind == "rate":
-        c.value = float(value)
-        c.number_format = "0.0%"
-    elif kind == "days":
-        c.value = float(value)
-        c.number_format = "0.0"
-    elif kind == "int":
-        c.value = int(value)
-        c.number_format = "0"
-    elif isinstance(value, dt.datetime):
-        c.value = timezone.localtime(value).replace(tzinfo=None)
-        c.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, dt.date):
-        c.value = value
-        c.number_format = "yyyy-mm-dd"
-    else:
-        c.value = str(value)
-        c.data_type = "s"  # never a formula, whatever the text starts with
-    return c
+        return set_cell(ws, row, col, None)
+    if kind == "flag":
+        return set_cell(ws, row, col, "是" if value else "否")
+    if kind == "rate":
+        return set_cell(ws, row, col, float(value), "0.0%")
+    if kind == "days":
+        return set_cell(ws, row, col, float(value), "0.0")
+    if kind == "int":
+        return set_cell(ws, row, col, int(value), "0")
+    if isinstance(value, dt.datetime):
+        return set_cell(ws, row, col, value, "yyyy-mm-dd hh:mm")
+    return set_cell(ws, row, col, value)
 
 
 def bulletin_xlsx(b: Bulletin) -> bytes:

@@ -4,27 +4,15 @@ messages, nothing written on failure)."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from shenguan.core.errors import ValidationFailed
 from shenguan.core.i18n import source_choice
-from shenguan.core.text import normalize_text
+from shenguan.core.text import normalize_text, typed_text
 
 
 def text(value, field: str, label: str, max_length: int, *, required=False, multiline=False) -> str:
-    """Text normalised (full-width → half-width; whitespace collapsed unless multiline)."""
-    value = "" if value is None else str(value)
-    if multiline:
-        v = unicodedata.normalize("NFKC", value).replace("\r\n", "\n").strip()
-    else:
-        v = normalize_text(value)
-    if any(ord(c) < 32 and c not in "\n\t" for c in v):
-        raise ValidationFailed("bad_text", f"{label}含有控制字符", field)
-    if required and not v:
-        raise ValidationFailed("required", f"请填写{label}", field)
-    if len(v) > max_length:
-        raise ValidationFailed("too_long", f"{label}不得超过{max_length}个字符", field)
-    return v
+    """Text as typed, trimmed (core.text.typed_text; full-width punctuation kept, ADR 0042)."""
+    return typed_text(value, field, label, max_length, required=required, multiline=multiline)
 
 
 def choice(value, choices, field: str, label: str, *, required: bool = True) -> str:

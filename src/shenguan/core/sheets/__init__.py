@@ -17,7 +17,9 @@ finds the header under title rows, skips repeated headers and '注：' lines, an
 written). `key()` compares names without full-width forms or spaces.
 
 Writing — `write_xlsx(headers, rows, title=, sheet=)` and `write_csv(headers, rows)` return
-bytes.
+bytes; `sheet_response(fmt, name, headers, rows)` answers a download with a Chinese file name.
+Every export goes through them: text is never a formula (xlsx string cells, csv apostrophe),
+numbers and dates are typed, the header is frozen with an autofilter (ADR 0043).
 
     from shenguan.core import sheets
 
@@ -50,10 +52,23 @@ from .report import (
     key,
     read_rows,
 )
-from .writer import write_csv, write_xlsx
+from .writer import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    content_disposition,
+    csv_field,
+    csv_lines,
+    download_response,
+    set_cell,
+    sheet_response,
+    write_csv,
+    write_xlsx,
+)
 
 __all__ = [
+    "CSV_TYPE",
     "DEFAULT_LIMITS",
+    "XLSX_TYPE",
     "Column",
     "HeaderSheet",
     "ImportReport",
@@ -66,6 +81,10 @@ __all__ = [
     "cell_text",
     "check_file_size",
     "clean_name_text",
+    "content_disposition",
+    "csv_field",
+    "csv_lines",
+    "download_response",
     "header_key",
     "inspect_xlsx",
     "iter_csv",
@@ -73,6 +92,8 @@ __all__ = [
     "iter_xlsx",
     "key",
     "read_rows",
+    "set_cell",
+    "sheet_response",
     "sniff_kind",
     "too_large",
     "write_csv",

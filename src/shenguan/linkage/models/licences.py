@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from shenguan.core.models import JurisdictionScoped
@@ -55,6 +56,8 @@ class Licence(JurisdictionScoped):
         indexes = [
             models.Index(fields=["number"], name="lk_lic_number"),
             models.Index(fields=["jurisdiction", "state", "valid_until"], name="lk_lic_j_state"),
+            # the public verification compares numbers case-insensitively (issue 12 item 10)
+            models.Index(Upper("number"), name="lk_lic_number_upper"),
         ]
 
     def __str__(self) -> str:

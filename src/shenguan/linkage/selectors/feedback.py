@@ -23,6 +23,10 @@ def feedback_list(*, user, filters: dict | None = None) -> QuerySet[Feedback]:
         qs = qs.filter(state=f["state"])
     if f.get("record_id"):
         qs = qs.filter(record_id=f["record_id"])
+    if f.get("addressee_id"):
+        qs = qs.filter(addressee_department_id=f["addressee_id"])
+    if f.get("sender_id"):
+        qs = qs.filter(sender_department_id=f["sender_id"])
     if f.get("licence_id"):
         qs = qs.filter(licence_id=f["licence_id"])
     if f.get("late") is not None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.db.models.functions import Upper
+
+from shenguan.core.text import icontains_any, normalize_text
 
 from ..models import (
     Licence,
@@ -20,7 +23,7 @@ def licence_list(*, user, filters: dict | None = None) -> QuerySet[Licence]:
     if f.get("number"):
         qs = qs.filter(number__startswith=f["number"].strip())
     if f.get("holder"):
-        qs = qs.filter(holder_name__icontains=f["holder"].strip())
+        qs = qs.filter(icontains_any("holder_name", f["holder"]))
     if f.get("item_id"):
         qs = qs.filter(item_id=f["item_id"])
     return qs.order_by("-id")
@@ -37,10 +40,13 @@ def licence_history(*, user, licence: Licence) -> QuerySet[LicenceEvent]:
 
 
 def licence_verify(*, number: str) -> list[Licence]:
-    """Licences with this number, for the public verification page (证照核验, no login)."""
-    number = (number or "").strip()
+    """Licences with this number, for the public verification page (证照核验, no login): case
+    and full-width forms do not matter ("jy1371500..." finds "JY1371500...")."""
+    number = normalize_text(number).replace(" ", "")
     if not number or len(number) > 100:
         return []
     return list(
-        Licence.objects.filter(number=number).select_related("item", "department", "jurisdiction")
+        Licence.objects.annotate(number_upper=Upper("number"))
+        .filter(number_upper=number.upper())
+        .select_related("item", "department", "jurisdiction")
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from shenguan.calendar import workdays
+from shenguan.core.text import icontains_any
 
 from ..models import (
     ApprovalRecord,
@@ -25,10 +26,12 @@ def record_list(*, user, filters: dict | None = None) -> QuerySet[ApprovalRecord
         qs = qs.filter(state=f["state"])
     if f.get("item_id"):
         qs = qs.filter(item_id=f["item_id"])
+    if f.get("department_id"):
+        qs = qs.filter(department_id=f["department_id"])
     if f.get("case_number"):
         qs = qs.filter(case_number__startswith=f["case_number"].strip())
     if f.get("applicant"):
-        qs = qs.filter(applicant_name__icontains=f["applicant"].strip())
+        qs = qs.filter(icontains_any("applicant_name", f["applicant"]))
     if f.get("supervision_gap") is not None:
         qs = qs.filter(supervision_gap=f["supervision_gap"])
     if f.get("decided_from"):

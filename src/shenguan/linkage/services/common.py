@@ -136,6 +136,8 @@ class _Ctx:
     params: dict = field(default_factory=dict)
     liaisons: dict = field(default_factory=dict)
     deadlines: dict = field(default_factory=dict)
+    # users already told of this change in-app by another event (one notification per event)
+    notified: set = field(default_factory=set)
 
     def params_for(self, jurisdiction_id: int):
         if jurisdiction_id not in self.params:

@@ -46,10 +46,12 @@ def material_max_bytes() -> int:
 
 
 def clean_filename(name: str) -> str:
-    """The last path component of an uploaded name, NFKC-normalised, no control characters."""
-    name = unicodedata.normalize("NFKC", str(name or ""))
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if ord(c) >= 32 and c not in '<>:"|?*').strip(" .")
+    """The last path component of an uploaded name as given (full-width characters kept, ADR
+    0042), without control, format (bidi) or reserved characters."""
+    name = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        c for c in name if unicodedata.category(c) not in ("Cc", "Cf") and c not in '<>:"|?*'
+    ).strip(" .\u3000")
     return name[:200]
 
 

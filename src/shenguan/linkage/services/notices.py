@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
 from shenguan.core.errors import PermissionDenied, ValidationFailed
 from shenguan.core.i18n import source_choice, source_label
-from shenguan.org.models import Department
+from shenguan.org.models import Department, LiaisonAssignment
 from shenguan.org.roles import DepartmentKind, Perm
 
 from .. import validators as v
@@ -157,6 +158,17 @@ def notice_from_change(*, change_notice, at: dt.datetime | None = None) -> Notic
     )
     item_name = cn.item.name if cn.item_id else ""
     title = f"{source_label(cn, 'kind')}{('：' + item_name) if item_name else ''}"
+    # the catalogue already notified the recipients' liaisons of this change in-app (event
+    # catalog.change.notice): the push is not notified to them a second time
+    ctx.notified = set(
+        LiaisonAssignment.objects.filter(
+            department_id__in=[d.pk for d in recipients],
+            user__isnull=False,
+            valid_from__lte=cn.notified_on,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=cn.notified_on))
+        .values_list("user_id", flat=True)
+    )
     try:
         with transaction.atomic():
             if Notice.objects.filter(change_notice_id=cn.pk).exists():

@@ -214,7 +214,9 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
         }
         group = per_addressee[p.addressee_department_id]
         if group[0] is p:
-            spec["notify_user_ids"] = ctx.liaisons_of(p.addressee_department_id)
+            spec["notify_user_ids"] = [
+                u for u in ctx.liaisons_of(p.addressee_department_id) if u not in ctx.notified
+            ]
             spec["notify"] = _push_notice(p, len(group))
         specs.append(spec)
         if p.state == PushState.CLAIMED:

@@ -90,3 +90,25 @@ def personal(request, obj, values: dict) -> dict:
     out["unmasked"] = full
     out["can_unmask"] = can_unmask(request.user)
     return out
+
+
+def export_list(request, qs, headers, row, name: str, action: str, filters: dict):
+    """A filtered list as an xlsx download (导出 Excel, core.sheets writer), audited."""
+    from django.utils import timezone
+
+    from shenguan.core.sheets import XLSX_TYPE, download_response
+
+    from ..exports import list_xlsx
+
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    data = list_xlsx(qs, headers, row, title=name, sheet=name)
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=action,
+            obj=(qs.model._meta.label_lower, "list"),
+            after={"filters": {k: str(v) for k, v in filters.items()}},
+        )
+    return download_response(
+        data, f"{name}-{stamp}.xlsx", XLSX_TYPE, fallback=f"export-{stamp}.xlsx"
+    )

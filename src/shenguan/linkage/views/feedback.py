@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shenguan.core.errors import DomainError, PermissionDenied
@@ -15,6 +16,7 @@ from shenguan.org.roles import Perm
 
 from .. import selectors as sel
 from .. import services as svc
+from ..exports import FEEDBACK_HEADERS, feedback_row
 from ..forms import (
     DisposalForm,
     FeedbackForm,
@@ -23,8 +25,20 @@ from ..forms import (
 from ..models import (
     RESULT_KINDS,
     FeedbackKind,
+    FeedbackState,
 )
-from .common import _back, _error, _page
+from .common import _back, _error, _page, export_list
+
+FEEDBACK_TODO = {
+    "disposal": lambda dept: {"open_disposal": True, "addressee_id": dept},
+    "reply": lambda dept: {"open_reply": True, "addressee_id": dept},
+    "held": lambda dept: {"state": FeedbackState.HELD, "sender_id": dept},
+}
+FEEDBACK_TODO_LABELS = {
+    "disposal": _lazy("待办理的处置意见"),
+    "reply": _lazy("待答复的纠错建议"),
+    "held": _lazy("待生效后推送的处罚"),
+}
 
 
 @login_required
@@ -34,13 +48,24 @@ def feedback_list(request):
     if not request.user.can(Perm.PUSH_READ):
         raise PermissionDenied("forbidden", "无权查看监管信息")
     f = {k: request.GET.get(k) for k in ("kind", "state") if request.GET.get(k)}
+    todo = request.GET.get("todo")
+    if todo in FEEDBACK_TODO and request.user.department_id:
+        # the home-page counts (selectors.counts.inbox_counts), filtered the same way
+        f.update(FEEDBACK_TODO[todo](request.user.department_id))
     qs = sel.feedback_list(user=request.user, filters=f)
+    if request.GET.get("format") == "xlsx":
+        return export_list(
+            request, qs, FEEDBACK_HEADERS, feedback_row, _("监管信息反馈"), "feedback.export", f
+        )
     return render(
         request,
         "linkage/feedback_list.html",
         {
             "page": _page(request, qs),
             "kinds": FeedbackKind.choices,
+            "states": FeedbackState.choices,
+            "todo": todo if todo in FEEDBACK_TODO else "",
+            "todo_label": FEEDBACK_TODO_LABELS.get(todo, ""),
             "filters": f,
             "can_send": request.user.can(Perm.FEEDBACK_SEND),
         },

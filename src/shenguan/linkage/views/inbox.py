@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shenguan.audit.services import audit_record
 from shenguan.core.errors import DomainError, PermissionDenied
+from shenguan.core.sheets import XLSX_TYPE, download_response
 from shenguan.org.roles import Perm
 
 from .. import hooks
@@ -85,12 +85,11 @@ def inbox_export(request):
             obj=("linkage.push", box),
             after={"box": box, "query": request.GET.urlencode()[:500]},
         )
-    resp = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    resp["Content-Disposition"] = f'attachment; filename="pushes-{box}-{stamp}.xlsx"'
-    return resp
+    name = _("审管推送信息（%(box)s）") % {"box": BOX_LABELS[box]}
+    return download_response(
+        data, f"{name}-{stamp}.xlsx", XLSX_TYPE, fallback=f"pushes-{box}-{stamp}.xlsx"
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from shenguan.org.roles import DepartmentKind, Perm
 from .. import hooks
 from .. import selectors as sel
 from .. import services as svc
+from ..exports import RECORD_HEADERS, record_row
 from ..forms import (
     ImportForm,
     MaterialForm,
@@ -27,7 +28,7 @@ from ..models import (
     Licence,
     RecordState,
 )
-from .common import _departments, _error, _items, _page, personal
+from .common import _departments, _error, _items, _page, export_list, personal
 
 
 def _require_bureau(request) -> None:
@@ -43,7 +44,14 @@ def record_list(request):
     f = {k: request.GET.get(k) for k in ("case_number", "applicant", "state") if request.GET.get(k)}
     if request.GET.get("gap") == "1":
         f["supervision_gap"] = True
+    if request.GET.get("own") == "1" and request.user.department_id:
+        # the home-page counts are of the actor's own department (selectors.counts)
+        f["department_id"] = request.user.department_id
     qs = sel.record_list(user=request.user, filters=f)
+    if request.GET.get("format") == "xlsx":
+        return export_list(
+            request, qs, RECORD_HEADERS, record_row, _("办件"), "approval.record.export", f
+        )
     return render(
         request,
         "linkage/record_list.html",
@@ -62,7 +70,11 @@ def record_new(request):
     """Register an approval record at the window (登记办件)."""
     if not request.user.can(Perm.APPROVAL_RECORD):
         raise PermissionDenied("forbidden", "无权登记办件")
-    form = RecordForm(request.POST or None, items=_items(request.user))
+    form = RecordForm(
+        request.POST or None,
+        items=_items(request.user),
+        can_complete=request.user.can(Perm.APPROVAL_COMPLETE),
+    )
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         complete = d.pop("complete", False)
@@ -219,7 +231,11 @@ def record_import(request):
         )
         resp["Content-Disposition"] = 'attachment; filename="approval-import-template.xlsx"'
         return resp
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        can_complete=request.user.can(Perm.APPROVAL_COMPLETE),
+    )
     report = problems = None
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -232,7 +248,7 @@ def record_import(request):
                     kind="linkage.records",
                     filename=f.name,
                     content=f.read(),
-                    params={"complete": form.cleaned_data["complete"]},
+                    params={"complete": form.cleaned_data.get("complete", False)},
                     rows_total=rows,
                 )
                 return redirect("linkage:record_import_job", pk=job.pk)
@@ -240,7 +256,7 @@ def record_import(request):
                 actor=request.user,
                 fileobj=f,
                 filename=f.name,
-                complete=form.cleaned_data["complete"],
+                complete=form.cleaned_data.get("complete", False),
             )
         except ErrorList as exc:
             problems = exc.problems

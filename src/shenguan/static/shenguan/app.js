@@ -27,3 +27,18 @@ document.addEventListener("keydown", function (e) {
     if (t) t.setAttribute("aria-expanded", "false");
   }
 });
+// A form whose consequence depends on a chosen value (e.g. revoking a licence) asks before it
+// is sent: data-confirm-template names the choice of data-confirm-field as {value}.
+document.addEventListener("submit", function (e) {
+  const form = e.target;
+  if (!form.matches || !form.matches("form[data-confirm-template]")) return;
+  const field = form.elements[form.getAttribute("data-confirm-field")];
+  let label = "";
+  if (field && field.options && field.selectedIndex >= 0) {
+    label = field.options[field.selectedIndex].text;
+  } else if (field) {
+    label = field.value;
+  }
+  const msg = form.getAttribute("data-confirm-template").replace("{value}", label);
+  if (!window.confirm(msg)) e.preventDefault();
+});
