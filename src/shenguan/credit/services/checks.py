@@ -223,7 +223,7 @@ def on_record_validate(*, actor, record, data=None, phase: str = "create", **_ig
     result = credit_lookup(
         jurisdiction_id=record.jurisdiction_id,
         subjects=record_subjects(record),
-        on=record.accepted_on,
+        on=timezone.localdate(),
     )
     record._credit_lookup = result
     if not facilitated:
@@ -308,7 +308,7 @@ def on_record_created(*, actor, record, **_ignored) -> None:
         result = credit_lookup(
             jurisdiction_id=record.jurisdiction_id,
             subjects=record_subjects(record),
-            on=record.accepted_on,
+            on=timezone.localdate(),
         )
         if result["hits"] and mode != NORMAL:
             override = _open_override(
