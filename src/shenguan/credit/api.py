@@ -109,7 +109,7 @@ def record_list(request, filters: Query[CreditRecordFilters], page: Query[PagePa
         }
     },
 )
-def record_export(request, kind: str = "licence", format: str = "xlsx"):  # noqa: A002
+def record_export(request, kind: str = "licence", format: str = "xlsx"):
     if kind not in ("licence", "penalty"):
         raise ValidationFailed("bad_kind", "类别须为 licence 或 penalty", "kind")
     if format not in ("xlsx", "csv"):
