@@ -92,3 +92,24 @@ def test_records_commitments_and_warnings_api(lk):
         f"/credit/warnings/{wid}/",
     ):
         assert head.get(url).status_code == 200, url
+
+
+def test_public_credit_page_masks_persons_and_downloads(lk):
+    from tests.linkage.conftest import PERSON_ID, record_data
+
+    person = lsvc.record_create(
+        actor=lk.users["approver"], data=record_data(lk.food, "PUB-1"), complete=True
+    )
+    company = lsvc.record_create(
+        actor=lk.users["approver"], data=company_case(lk, GOOD_USCC), complete=True
+    )
+    assert CreditRecord.objects.filter(record_id__in=[person.pk, company.pk]).count() == 2
+    anon = Client()
+    home = anon.get("/public/").content.decode()
+    assert f"/public/{lk.j.code}/credit/" in home and "/public/licences/verify" in home
+    page = anon.get(f"/public/{lk.j.code}/credit/").content.decode()
+    assert "聊城市某某商贸有限公司" in page and GOOD_USCC in page
+    assert "张三" not in page and PERSON_ID not in page and "张*" in page
+    r = anon.get(f"/public/{lk.j.code}/credit/?kind=licence&format=csv")
+    text = r.content.decode("utf-8-sig")
+    assert text.startswith("行政相对人名称,行政相对人类别,") and PERSON_ID not in text

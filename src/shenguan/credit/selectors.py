@@ -151,3 +151,33 @@ def subject_view(*, user, code: str) -> dict:
         "warnings": list(warning_list(user=user, filters={"code": code})[:200]),
         "list_entries": list(list_entries(user=user, filters={"code": code})[:200]),
     }
+
+
+def public_records(*, jurisdiction_id: int, filters: dict | None = None) -> QuerySet[CreditRecord]:
+    """双公示 records published to everyone (no login): licence and penalty decisions of one
+    jurisdiction that passed the format check, within their publication period."""
+    from django.utils import timezone
+
+    f = filters or {}
+    today = timezone.localdate()
+    qs = CreditRecord.objects.filter(
+        jurisdiction_id=jurisdiction_id, state__in=["queued", "acknowledged"]
+    ).filter(Q(public_until__isnull=True) | Q(public_until__gte=today))
+    if f.get("kind") in ("licence", "penalty"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("q"):
+        qs = qs.filter(Q(subject_name__contains=f["q"]) | Q(document_number__contains=f["q"]))
+    return qs.order_by("-decision_date", "-id")
+
+
+def public_row(r: CreditRecord) -> dict:
+    """One record as the public sees it: natural persons' names and numbers masked."""
+    from shenguan.core.masking import mask_id_number, mask_name
+
+    from . import formats
+
+    data = dict(r.data)
+    if r.subject_kind == "person":
+        data["subject_name"] = mask_name(data.get("subject_name"))
+        data["id_number"] = mask_id_number(data.get("id_number"))
+    return {"r": r, "data": data, "row": formats.row(r.kind, data)}
