@@ -62,6 +62,10 @@ def test_dishonest_subject_refused_commitment_naming_the_list(lk):
         "warning",
         "platform",
     }
+    from shenguan.outbox.models import OutboxEvent
+
+    ev = OutboxEvent.objects.get(event_type="credit.check_hit", aggregate_id=str(chk.pk))
+    assert ev.payload["lists"] == ["失信被执行人"] and ev.department_ids == [rec.department_id]
 
 
 def test_leader_override_is_audited_and_used_once(lk):

@@ -119,6 +119,11 @@ def test_rejection_is_a_visible_task_and_can_be_resent(lk, fake):
     from shenguan.credit import selectors as sel
 
     assert cr in sel.record_list(user=lk.users["bureau_head"], filters={"tasks": True})
+    from shenguan.outbox.models import OutboxEvent
+
+    assert OutboxEvent.objects.filter(
+        event_type="credit.record_rejected", aggregate_id=str(cr.pk)
+    ).exists()
     fake.reject_codes = set()
     csvc.credit_record_resend(actor=lk.users["bureau_head"], record=cr)
     delivery.run_worker(worker_id="t", until_empty=True, max_seconds=30)

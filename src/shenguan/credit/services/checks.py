@@ -269,6 +269,22 @@ def _store_check(*, actor, record, result: dict, override=None) -> CreditCheck:
     )
     if override is not None:
         CreditOverride.objects.filter(pk=override.pk).update(used_record_id=record.pk)
+    if restricted:
+        from shenguan.outbox.services import outbox_emit
+
+        outbox_emit(
+            event_type="credit.check_hit",
+            jurisdiction_id=record.jurisdiction_id,
+            payload={
+                "record_id": record.pk,
+                "case_number": record.case_number,
+                "lists": sorted({h["list_name"] for h in result["hits"]}),
+                "acceptance_mode": record.acceptance_mode,
+                "override": override is not None,
+            },
+            department_ids=[record.department_id],
+            aggregate=chk,
+        )
     audit_record(
         actor=actor,
         action="credit.check",

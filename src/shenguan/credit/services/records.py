@@ -406,6 +406,15 @@ def credit_record_outcome(
             r.state = CreditRecordState.REJECTED
             r.rejection_reasons = [str(x)[:500] for x in (reasons or [])][:20]
             r.save(update_fields=["sent_count", "state", "rejection_reasons"])
+            from shenguan.outbox.services import outbox_emit
+
+            outbox_emit(
+                event_type="credit.record_rejected",
+                jurisdiction_id=r.jurisdiction_id,
+                payload={"credit_record_id": r.pk, "kind": r.kind, "reasons": r.rejection_reasons},
+                department_ids=[r.department_id],
+                aggregate=r,
+            )
             audit_record(
                 actor=None,
                 action="credit.record_rejected",
