@@ -83,8 +83,15 @@ def record_list(request):
 def record_detail(request, pk: int):
     from . import formats
 
+    from shenguan.core.masking import personal_value
+
     r = sel.record_get(user=request.user, pk=pk)
-    cols = [(label, r.data.get(key, "")) for key, label in formats.COLUMNS[r.kind]]
+    data = dict(r.data)
+    if data.get("id_number"):  # natural persons: shown in full only to who may unmask (audited)
+        data["id_number"] = personal_value(
+            actor=request.user, value=data["id_number"], kind="id_number", obj=r, field="id_number"
+        )
+    cols = [(label, data.get(key, "")) for key, label in formats.COLUMNS[r.kind]]
     return render(
         request,
         "credit/record_detail.html",
