@@ -81,9 +81,9 @@ def record_list(request):
 
 @login_required
 def record_detail(request, pk: int):
-    from . import formats
-
     from shenguan.core.masking import personal_value
+
+    from . import formats
 
     r = sel.record_get(user=request.user, pk=pk)
     data = dict(r.data)
