@@ -144,7 +144,17 @@ def _drafts(j, bureau, item, n: int, tag: str) -> list:
         for i in range(n)
     ]
     ApprovalRecord.objects.bulk_create(rows, batch_size=2000)
-    return list(ApprovalRecord.objects.filter(case_number__startswith=f"{tag}-").order_by("id"))
+    out = list(ApprovalRecord.objects.filter(case_number__startswith=f"{tag}-").order_by("id"))
+    from django.apps import apps
+
+    if apps.is_installed("shenguan.credit"):  # the look-up registration would have stored
+        from shenguan.credit.models import CreditCheck
+
+        CreditCheck.objects.bulk_create(
+            [CreditCheck(jurisdiction=j, record_id=r.pk, checked_at=now) for r in out],
+            batch_size=2000,
+        )
+    return out
 
 
 def bench_complete(quick: bool) -> dict:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shenguan.catalog",
     "shenguan.linkage",
     "shenguan.oversight",
+    "shenguan.credit",
     "shenguan.public",
     "shenguan.portal",
 ]
@@ -287,3 +288,10 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR"},
     },
 }
+
+# credit platform (信用平台): the provincial query API and the 双公示 push endpoint (credit app)
+SHENGUAN_CREDIT_QUERY_URL = os.environ.get("SHENGUAN_CREDIT_QUERY_URL", "")
+SHENGUAN_CREDIT_QUERY_TOKEN = os.environ.get("SHENGUAN_CREDIT_QUERY_TOKEN", "")
+SHENGUAN_CREDIT_PUSH_URL = os.environ.get("SHENGUAN_CREDIT_PUSH_URL", "")
+SHENGUAN_CREDIT_PUSH_SECRET = os.environ.get("SHENGUAN_CREDIT_PUSH_SECRET", "")
+SHENGUAN_CREDIT_TIMEOUT = float(os.environ.get("SHENGUAN_CREDIT_TIMEOUT", 3))

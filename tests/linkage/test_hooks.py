@@ -127,7 +127,8 @@ def test_snapshot_extras_are_frozen_into_the_push(lk):
         hooks.unregister(hooks.SNAPSHOT_EXTRAS, extras)
     (p,) = Push.objects.filter(record_id=rec.pk)
     snap = PushSnapshot.objects.get(push_id=p.pk).data
-    assert snap["extensions"] == {"credit": {"checked": True, "case": "HK-5"}}
+    # other apps (the credit app's look-up) may add their own sections beside it
+    assert snap["extensions"]["credit"] == {"checked": True, "case": "HK-5"}
 
 
 def test_feedback_and_licence_events(lk, calls):

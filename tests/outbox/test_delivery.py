@@ -334,12 +334,13 @@ def test_default_sms_gateway_logs(world, quick_retries, caplog):
 
 
 def test_channel_without_handler_stays_pending(world, quick_retries):
-    ev = emit(world, dept_keys=(), extra=[("credit", {"uscc": "x"})])
+    # (the credit channel has its handler since the credit app; a channel no app handles)
+    ev = emit(world, dept_keys=(), extra=[("archive", {"uscc": "x"})])
     stats = delivery.run_worker(worker_id="w", once=True)
     d = ev.deliveries.get()
     assert stats.unhandled == 1
     assert d.status == DeliveryStatus.PENDING and d.attempts == 0 and d.leased_by == ""
-    assert "credit" in d.last_error and "处理器" in d.last_error
+    assert "archive" in d.last_error and "处理器" in d.last_error
     assert d.next_attempt_at > timezone.now() + dt.timedelta(minutes=5)
     assert not d.tries.exists()
     # --until-empty does not wait for a channel nobody handles

@@ -103,6 +103,11 @@ class Perm:
     ESCALATION_REFER = "escalation.refer"  # refer a department to the discipline office
     ACCOUNTABILITY_RECORD = "accountability.record"  # the discipline office records 问责
     OVERSIGHT_DASHBOARD = "oversight.dashboard"  # claim and monitoring dashboards
+    # credit (信用联动, credit app)
+    CREDIT_READ = "credit.read"  # look-ups, warning library, 双公示 records, subject pages
+    CREDIT_MANAGE = "credit.manage"  # import lists, warning entries, credit repair, exports
+    CREDIT_OVERRIDE = "credit.override"  # accept a restricted subject with a recorded reason
+    COMMITMENT_VERIFY = "commitment.verify"  # record a 告知承诺 kept / not kept
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
@@ -207,6 +212,22 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.SECURITY_ADMIN: frozenset({Perm.ROLE_GRANT, Perm.TOKEN_MANAGE, Perm.LOCKOUT_MANAGE}),
     Role.AUDIT_ADMIN: frozenset({Perm.AUDIT_VIEW}),
 }
+
+# credit (信用联动): added to the grants above
+_CREDIT_GRANTS: dict[str, frozenset[str]] = {
+    Role.WINDOW_CLERK: frozenset({Perm.CREDIT_READ}),
+    Role.APPROVER: frozenset({Perm.CREDIT_READ}),
+    Role.BUREAU_LIAISON: frozenset({Perm.CREDIT_READ, Perm.CREDIT_MANAGE}),
+    Role.BUREAU_HEAD: frozenset({Perm.CREDIT_READ, Perm.CREDIT_MANAGE, Perm.CREDIT_OVERRIDE}),
+    Role.REGULATOR_LIAISON: frozenset({Perm.CREDIT_READ, Perm.COMMITMENT_VERIFY}),
+    Role.INSPECTOR: frozenset({Perm.CREDIT_READ, Perm.COMMITMENT_VERIFY}),
+    Role.REGULATOR_LEADER: frozenset({Perm.CREDIT_READ, Perm.COMMITMENT_VERIFY}),
+    Role.ENFORCEMENT_OFFICER: frozenset({Perm.CREDIT_READ}),
+    Role.DISCIPLINE_INSPECTOR: frozenset({Perm.CREDIT_READ}),
+    Role.REFORM_STAFF: frozenset({Perm.CREDIT_READ}),
+}
+for _role, _perms in _CREDIT_GRANTS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
 
 
 def perms_for(roles) -> frozenset[str]:

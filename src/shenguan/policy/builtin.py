@@ -37,6 +37,7 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_accountability_after_interviews": 1,  # §25 纪委问责
             "supervision_start_days": 20,
             "disposal_days": 20,
+            "commitment_check_days": 30,
             "bulletin_serious_on_time_rate": 0.9,
             "escalation_step_days": 10,
             "score_weight_claim": 40,
@@ -79,6 +80,7 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_accountability_after_interviews": 1,
             "supervision_start_days": 20,
             "disposal_days": 20,
+            "commitment_check_days": 30,
             "bulletin_serious_on_time_rate": 0.9,
             "escalation_step_days": 10,
             "score_weight_claim": 40,
@@ -119,6 +121,7 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_accountability_after_interviews": 1,  # §24 责任追究
             "supervision_start_days": 20,
             "disposal_days": 20,
+            "commitment_check_days": 30,
             "bulletin_serious_on_time_rate": 0.9,
             "escalation_step_days": 10,
             "score_weight_claim": 40,
@@ -159,6 +162,7 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_accountability_after_interviews": 1,
             "supervision_start_days": 20,
             "disposal_days": 20,
+            "commitment_check_days": 30,
             "bulletin_serious_on_time_rate": 0.9,
             "escalation_step_days": 10,
             "score_weight_claim": 40,
@@ -199,6 +203,7 @@ BUILTIN_PROFILES: dict[str, dict] = {
             "escalation_accountability_after_interviews": 1,  # 五(三) 严肃处理，追究责任
             "supervision_start_days": 20,
             "disposal_days": 20,
+            "commitment_check_days": 30,
             "bulletin_serious_on_time_rate": 0.9,
             "escalation_step_days": 10,
             "score_weight_claim": 40,
@@ -273,6 +278,7 @@ SOURCES: dict[str, dict[str, str]] = {
             "序予以备案注销”；未定天数，默认 20 个工作日（参照《中华人民共和国行政许可法》第四十二"
             "条）"
         ),
+        "commitment_check_days": "000 未规定告知承诺核查时限，默认 30 个工作日",
         "bulletin_serious_on_time_rate": (
             "000 《乌海市“审管分离”工作制度》第二十五条 不按照规定查阅接收审批信息者问责；点名线未"
             "定，默认按时认领率低于 90%"
@@ -365,6 +371,7 @@ SOURCES: dict[str, dict[str, str]] = {
             "时限，默认 20 个工作日（参照《乌海市“审管分离”工作制度》第十七条、《中华人民共和国行政"
             "许可法》第四十二条）"
         ),
+        "commitment_check_days": "001 未规定告知承诺核查时限，默认 30 个工作日",
         "bulletin_serious_on_time_rate": (
             "001 《莱阳市推进相对集中行政许可权组建行政审批服务局改革的实施意见》未规定通报点名线，"
             "默认按时认领率低于 90%（参照《聊城市强化审管互动工作暂行办法》第二十三条）"
@@ -449,6 +456,10 @@ SOURCES: dict[str, dict[str, str]] = {
             "002 《聊城市强化审管互动工作暂行办法》未规定处置意见办理时限，默认 20 个工作日（参照《"
             "乌海市“审管分离”工作制度》第十七条、《中华人民共和国行政许可法》第四十二条）"
         ),
+        "commitment_check_days": (
+            "002 《聊城市强化审管互动工作暂行办法》第六条、第十九条(二) 对告知承诺事项加强事中"
+            "事后监管；核查时限未定，默认 30 个工作日"
+        ),
         "bulletin_serious_on_time_rate": (
             "002 《聊城市强化审管互动工作暂行办法》第二十三条 每季度通报，“超期认领情况严重的部门”"
             "；“严重”未定，默认按时认领率低于 90% 点名通报"
@@ -529,6 +540,9 @@ SOURCES: dict[str, dict[str, str]] = {
         "disposal_days": (
             "003 《益阳高新区审管联动实施方案》未规定处置意见办理时限，默认 20 个工作日（参照《乌海"
             "市“审管分离”工作制度》第十七条、《中华人民共和国行政许可法》第四十二条）"
+        ),
+        "commitment_check_days": (
+            "003 三(三)4 告知承诺后加强事中事后核查；核查时限未定，默认 30 个工作日"
         ),
         "bulletin_serious_on_time_rate": (
             "003 《益阳高新区审管联动实施方案》未规定通报点名线，默认按时认领率低于 90%（参照《聊城"
@@ -621,6 +635,7 @@ SOURCES: dict[str, dict[str, str]] = {
             "作日（参照《乌海市“审管分离”工作制度》第十七条、《中华人民共和国行政许可法》第四十二条"
             "）"
         ),
+        "commitment_check_days": "004 未规定告知承诺核查时限，默认 30 个工作日",
         "bulletin_serious_on_time_rate": (
             "004 《达拉特旗相对集中行政许可权改革工作实施方案》三(三)6 不按规定时限认领审批信息追责"
             "问责；点名线未定，默认按时认领率低于 90%"

@@ -45,6 +45,9 @@ class PolicyParams(BaseModel):
         None, ge=1, le=60, title=gettext_noop("信用信息推送时限（工作日）")
     )
     credit_check_at_acceptance: bool = Field(False, title=gettext_noop("受理时查询信用"))
+    commitment_check_days: int = Field(
+        30, ge=1, le=180, title=gettext_noop("告知承诺核查时限（工作日）")
+    )
     # public notice (公示)
     public_notice_silence_no_objection: bool = Field(
         False, title=gettext_noop("公示期满未提异议视为无异议")
@@ -140,7 +143,10 @@ PARAM_GROUPS: list[tuple[str, list[str]]] = [
             "correction_reply_days",
         ],
     ),
-    (gettext_noop("信用"), ["credit_push_days", "credit_check_at_acceptance"]),
+    (
+        gettext_noop("信用"),
+        ["credit_push_days", "credit_check_at_acceptance", "commitment_check_days"],
+    ),
     (gettext_noop("公示"), ["public_notice_silence_no_objection", "public_notice_days"]),
     (
         gettext_noop("划转交接"),

@@ -285,3 +285,38 @@ def linkage(request, code: str):
             "page_query": _query(request, drop=("format", "page")),
         },
     )
+
+
+@require_GET
+def credit_publicity(request, code: str):
+    """双公示 (行政许可和行政处罚信息公示) of a jurisdiction: decisions within their publication
+    period, natural persons masked, with search and download (002 §19(一), 003 三(三))."""
+    from shenguan.credit import formats
+    from shenguan.credit import selectors as credit
+
+    j = get_object_or_404(Jurisdiction, code=code)
+    kind = request.GET.get("kind") if request.GET.get("kind") in ("licence", "penalty") else ""
+    q = (request.GET.get("q") or "").strip()[:100]
+    page = _page(
+        request, credit.public_records(jurisdiction_id=j.pk, filters={"kind": kind, "q": q})
+    )
+    rows = [credit.public_row(r) for r in page.object_list]
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        k = kind or "licence"
+        data = (x["row"] for x in rows if x["r"].kind == k)
+        name = f"{j.name}双公示{'行政许可' if k == 'licence' else '行政处罚'}信息"
+        return exports.file_response(fmt, name, formats.headers(k), data)
+    return render(
+        request,
+        "public/credit.html",
+        {
+            "j": j,
+            "rows": rows,
+            "page": page,
+            "kind": kind,
+            "q": q,
+            "query": _query(request),
+            "page_query": _query(request, drop=("format", "page")),
+        },
+    )
