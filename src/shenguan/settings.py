@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shenguan.catalog",
     "shenguan.linkage",
     "shenguan.oversight",
+    "shenguan.review",
     "shenguan.public",
     "shenguan.portal",
 ]

@@ -47,6 +47,7 @@ from .notices import (
 from .pushes import (
     claim_terms,
     push_payload,
+    push_send,
 )
 from .records import (
     _mark_decided,
@@ -104,6 +105,7 @@ __all__ = [
     "push_claim",
     "push_claim_bulk",
     "push_payload",
+    "push_send",
     "record_complete",
     "record_create",
     "record_route_manually",

@@ -1,0 +1,175 @@
+"""Demo step 55 (审批过程审管互动演示数据): Liaocheng's technical-step table for food business and
+building permits, and three cases in every state of a technical opinion request — answered with
+conditions and claimed by the bureau, waiting for the regulator's claim, and past its deadline
+(the monitor, step 60, raises its alert).
+
+Idempotent: skipped when demo cases "DEMO-RV-…" exist. Names and numbers are invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from stdnum.cn import uscc
+
+from shenguan.calendar import workdays
+from shenguan.linkage import services as lk
+from shenguan.linkage.models import ApprovalRecord, Push
+from shenguan.org.models import Department, Jurisdiction, User
+
+from . import services as svc
+from .models import TechnicalStep
+
+CITY = "371500"
+FOOD_BASIS = "《食品经营许可和备案管理办法》第十八条"
+POOL_BASIS = "《聊城市强化审管互动工作暂行办法》第十四条"
+
+
+def _credit_code(seed: int) -> str:
+    body = f"91371500MA3C{seed:04d}0"
+    return body + uscc.calc_check_digit(body + "0")
+
+
+def _user(username: str) -> User | None:
+    return User.objects.select_related("department").filter(username=username).first()
+
+
+def _working_days_ago(n: int) -> dt.date:
+    d = timezone.localdate()
+    while n:
+        d -= dt.timedelta(days=1)
+        if workdays.is_working_day(d):
+            n -= 1
+    return d
+
+
+def _at(d: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(d, dt.time(hour, 0), tzinfo=workdays.SHANGHAI)
+
+
+def _steps(j, items: dict, bureau, samr, housing, actor) -> None:
+    if TechnicalStep.objects.filter(jurisdiction=j).exists():
+        return
+    food, build = items.get("37150000SC0005"), items.get("37150000ZJ0001")
+    inspect_food = "对经营场所布局、设施设备、卫生条件进行现场核查，制作现场核查记录并出具书面意见"
+    expert_build = (
+        "从专家库随机抽取结构、消防专业专家各2名，对施工图审查意见和安全措施进行评审并出具评审意见"
+    )
+    rows = []
+    if food is not None:
+        rows.append((food, "site_inspection", "regulator", samr, inspect_food, 5, FOOD_BASIS))
+        rows.append(
+            (food, "technical_review", "bureau", bureau, "审批局核对申请材料与核查记录", 2, "")
+        )
+    if build is not None and housing is not None:
+        rows.append((build, "expert_review", "regulator", housing, expert_build, 10, POOL_BASIS))
+        rows.append(
+            (build, "site_inspection", "regulator", housing, "核查施工现场具备施工条件", 5, "")
+        )
+    for item, kind, performer, dept, procedure, days, basis in rows:
+        svc.step_create(
+            actor=actor,
+            item=item,
+            step_kind=kind,
+            performer=performer,
+            department=dept,
+            procedure=procedure,
+            time_limit_days=days,
+            valid_from=dt.date(2024, 1, 1),
+            basis=basis,
+        )
+
+
+def _case(clerk, item, n: int, accepted: dt.date) -> ApprovalRecord:
+    return lk.record_create(
+        actor=clerk,
+        data={
+            "item": item,
+            "case_number": f"DEMO-RV-{accepted:%Y%m%d}-{n:03d}",
+            "applicant_kind": "legal",
+            "applicant_name": (
+                "聊城市东昌府区鲁味轩餐饮有限公司",
+                "聊城市安居置业有限公司",
+                "聊城市金穗食品超市有限公司",
+            )[n % 3],
+            "applicant_uscc": _credit_code(7100 + n),
+            "legal_representative": ("马文斌", "郑国强", "吴静")[n % 3],
+            "contact_name": ("马文斌", "郑国强", "吴静")[n % 3],
+            "contact_phone": f"1380635{4100 + n:04d}",
+            "address": "东昌府区东昌东路18号",
+            "accepted_on": accepted,
+        },
+        source="ui",
+    )
+
+
+def load() -> str:
+    """Demo step 55: the technical-step table and three opinion requests."""
+    j = Jurisdiction.objects.filter(code=CITY).first()
+    clerk, approver = _user("lc_clerk"), _user("lc_approver")
+    head, reg, leader = _user("lc_bureau_liaison"), _user("lc_reg_liaison"), _user("lc_reg_leader")
+    if j is None or None in (clerk, approver, head, reg, leader):
+        return "聊城市演示账号不全，跳过技术审查演示数据"
+    if ApprovalRecord.objects.filter(jurisdiction=j, case_number__startswith="DEMO-RV-").exists():
+        return "技术审查演示数据已存在 / review demo already present"
+    from shenguan.catalog.models import LicensingItem
+
+    items = {it.code: it for it in LicensingItem.objects.filter(jurisdiction=j)}
+    bureau = approver.department
+    samr = reg.department
+    housing = Department.objects.filter(jurisdiction=j, name="聊城市住房和城乡建设局").first()
+    _steps(j, items, bureau, samr, housing, head)
+    food = items.get("37150000SC0005")
+    if food is None:
+        return "聊城市事项清单未载入，跳过技术审查演示数据"
+    # 1. answered with conditions, claimed by the bureau (the case can be decided)
+    d0 = _working_days_ago(7)
+    rec = _case(clerk, food, 1, d0)
+    r = svc.opinion_request(
+        actor=approver,
+        record=rec,
+        step_kind="site_inspection",
+        question="申请人新增中央厨房，请核查加工区布局和排烟设施",
+        at=_at(_working_days_ago(6)),
+    )
+    lk.push_claim(
+        actor=reg, push=Push.objects.get(pk=r.request_push_id), at=_at(_working_days_ago(6), 15)
+    )
+    answered = _at(_working_days_ago(3), 16)
+    r = svc.opinion_answer(
+        actor=leader,
+        request=r,
+        conclusion="conditional",
+        reasons="加工区生熟分区符合要求；排烟管道未接入专用烟道，须于开业前整改到位并报备。",
+        performers="黄振宇、孙丽",
+        signing_leader="周建华",
+        opinion_date=answered.date(),
+        attachments=[{"name": "现场核查记录.pdf", "sha256": ""}],
+        at=answered,
+    )
+    lk.push_claim(
+        actor=head, push=Push.objects.get(pk=r.opinion_push_id), at=_at(_working_days_ago(2))
+    )
+    # 2. sent this morning, waiting for the regulator's claim
+    rec2 = _case(clerk, food, 2, _working_days_ago(1))
+    svc.opinion_request(
+        actor=approver,
+        record=rec2,
+        step_kind="site_inspection",
+        question="请核查经营场所与申报平面图是否一致",
+        at=_at(timezone.localdate(), 9) if workdays.is_working_day(timezone.localdate()) else None,
+    )
+    # 3. past its deadline, claimed but not answered (e-monitoring: red)
+    rec3 = _case(clerk, food, 3, _working_days_ago(12))
+    r3 = svc.opinion_request(
+        actor=approver,
+        record=rec3,
+        step_kind="site_inspection",
+        question="请对仓储区温控设施进行现场核查",
+        at=_at(_working_days_ago(9)),
+    )
+    lk.push_claim(
+        actor=reg, push=Push.objects.get(pk=r3.request_push_id), at=_at(_working_days_ago(8))
+    )
+    return "技术性环节清单与技术审查函 3 件（已答复、待认领、逾期未答复）"

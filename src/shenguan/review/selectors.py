@@ -1,0 +1,135 @@
+"""Reads of the review app, scoped to the acting user: the technical-step table, opinion
+requests with their opinions, and the entries the case page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shenguan.core.errors import NotFound
+
+from .models import OpinionRequest, RequestState, TechnicalStep
+
+
+def _one(qs: QuerySet, pk):
+    try:
+        return qs.get(pk=int(pk))
+    except (TypeError, ValueError, OverflowError, qs.model.DoesNotExist) as exc:
+        raise NotFound() from exc
+
+
+def step_list(*, user, filters: dict | None = None) -> QuerySet[TechnicalStep]:
+    """Technical steps the user may read (everyone who reads the catalogue); `current` keeps
+    the versions in force today."""
+    f = filters or {}
+    qs = TechnicalStep.objects.restrict(user).select_related("item", "department")
+    if f.get("item_id"):
+        qs = qs.filter(item_id=f["item_id"])
+    if f.get("step_kind"):
+        qs = qs.filter(step_kind=f["step_kind"])
+    if f.get("current"):
+        today = timezone.localdate()
+        qs = qs.filter(valid_from__lte=today).exclude(valid_to__lte=today)
+    return qs.order_by("item__code", "step_kind", "-valid_from", "id")
+
+
+def step_get(*, user, pk) -> TechnicalStep:
+    return _one(step_list(user=user), pk)
+
+
+def request_list(*, user, filters: dict | None = None) -> QuerySet[OpinionRequest]:
+    """Opinion requests the user may see (the bureau that asked, the department asked,
+    oversight roles), newest first."""
+    f = filters or {}
+    qs = OpinionRequest.objects.restrict(user).select_related(
+        "record", "record__item", "department", "bureau"
+    )
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("record_id"):
+        qs = qs.filter(record_id=f["record_id"])
+    if f.get("step_kind"):
+        qs = qs.filter(step_kind=f["step_kind"])
+    if f.get("overdue"):
+        qs = qs.filter(state=RequestState.REQUESTED, due_date__lt=timezone.localdate())
+    return qs.order_by("-requested_at", "-id")
+
+
+def request_get(*, user, pk) -> OpinionRequest:
+    return _one(request_list(user=user), pk)
+
+
+def request_for_push(*, user, push) -> OpinionRequest | None:
+    """The request a technical-opinion push (either way) belongs to, if the user may see it."""
+    qs = request_list(user=user)
+    if push.kind == "tech_request":
+        return qs.filter(request_push_id=push.pk).first()
+    if push.kind == "tech_opinion":
+        return qs.filter(opinion_push_id=push.pk).first()
+    return None
+
+
+def _at(value):
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
+
+
+def record_timeline(*, user, record) -> list[dict]:
+    """Timeline entries of a case (linkage RECORD_TIMELINE): requested, answered, waived; the
+    claims of both pushes are on the pushes' own timelines and here."""
+    from shenguan.linkage.models import Push
+
+    out: list[dict] = []
+    reqs = list(request_list(user=user, filters={"record_id": record.pk}))
+    push_ids = [p for r in reqs for p in (r.request_push_id, r.opinion_push_id) if p]
+    pushes = {p.pk: p for p in Push.objects.with_claim().filter(pk__in=push_ids)}
+    for r in reqs:
+        link = f"/review/requests/{r.pk}/"
+        label = r.get_step_kind_display()
+        out.append(
+            {
+                "at": r.requested_at,
+                "title": f"发出技术审查函（{label}）",
+                "actor": r.requested_by_name,
+                "detail": f"→ {r.department.name}，{r.due_date:%Y-%m-%d}前书面答复",
+                "link": link,
+            }
+        )
+        for pid, what in ((r.request_push_id, "技术审查函"), (r.opinion_push_id, "书面意见")):
+            p = pushes.get(pid)
+            if p is not None and p.claimed_at:
+                out.append(
+                    {
+                        "at": p.claimed_at,
+                        "title": f"认领{what}（{label}）",
+                        "actor": p.claimed_by_name,
+                        "detail": "逾期认领" if p.claim_late else "",
+                        "link": f"/linkage/pushes/{p.pk}/",
+                    }
+                )
+        if r.answered_at:
+            out.append(
+                {
+                    "at": r.answered_at,
+                    "title": f"书面意见：{r.get_conclusion_display()}（{label}）",
+                    "actor": (
+                        f"{r.department.name} {r.answered_by_name}（签发：{r.signing_leader}）"
+                    ),
+                    "detail": r.reasons[:200] + ("（逾期答复）" if r.answer_late else ""),
+                    "link": link,
+                }
+            )
+        if r.waived_at:
+            out.append(
+                {
+                    "at": r.waived_at,
+                    "title": f"未等待书面意见即决定（{label}）",
+                    "actor": r.waived_by_name,
+                    "detail": r.waiver_reason,
+                    "link": link,
+                }
+            )
+    return out

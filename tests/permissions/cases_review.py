@@ -1,0 +1,162 @@
+"""Permission-matrix cases of the review app (审批过程审管互动): the technical-step table and the
+technical opinion requests, through the API and the pages (see registry.py).
+
+The rules, stated independently of the selectors: the technical-step table is read by every
+business role of the jurisdictions in reach (it is public like the catalogue); an opinion request
+is read by the bureau that sent it, the department asked, and oversight roles of the
+jurisdictions in reach. Administrators (三权分立) see none of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from shenguan.linkage import services as lsvc
+from shenguan.org.roles import ADMIN_ROLES, DepartmentKind, Role
+from shenguan.review import services as rsvc
+
+from .cases_linkage import PERSON_ID, _bureau, _item, _other_regulator
+from .registry import Case, api_items_contain, in_reach, register, text_contains, unique
+
+API = "/api/v1/review"
+OVERSIGHT = (Role.DISCIPLINE_INSPECTOR, Role.REFORM_STAFF)
+BUSINESS = tuple(r for r in Role if r not in ADMIN_ROLES)
+_kinds = itertools.cycle(["site_inspection", "testing", "expert_review", "argumentation"])
+
+
+def business(actor) -> bool:
+    return actor.has(*BUSINESS)
+
+
+def page_business(actor) -> bool:
+    return actor.kind == "user" and business(actor)
+
+
+def _step(dept, regulator):
+    """A regulator step of a new item of the owner's jurisdiction."""
+    item = _item(dept, regulator)
+    return rsvc.step_create(
+        actor=None,
+        item=item,
+        step_kind=next(_kinds),
+        performer="regulator",
+        department=regulator,
+        procedure=unique("矩阵实施程序"),
+        time_limit_days=5,
+        valid_from=dt.date(2020, 1, 1),
+    )
+
+
+def make_step(world, dept):
+    regulator = _other_regulator(dept) if dept.kind == DepartmentKind.BUREAU else dept
+    return _step(dept, regulator)
+
+
+def step_visible(actor, s, world) -> bool:
+    return business(actor) and in_reach(actor, s.jurisdiction)
+
+
+def make_request(world, dept):
+    """A request from the owner's bureau to the owner (the bureau: to another regulator)."""
+    regulator = _other_regulator(dept) if dept.kind == DepartmentKind.BUREAU else dept
+    step = _step(dept, regulator)
+    case = unique("MXRV-")
+    rec = lsvc.record_create(
+        actor=None,
+        department=_bureau(dept),
+        data={
+            "item": step.item,
+            "case_number": case,
+            "applicant_kind": "person",
+            "applicant_name": "矩阵申请人",
+            "applicant_id_number": PERSON_ID,
+            "accepted_on": dt.date(2026, 2, 2),
+        },
+    )
+    return rsvc.opinion_request(actor=None, record=rec, step_kind=step.step_kind)
+
+
+def request_visible(actor, r, world) -> bool:
+    if not business(actor):
+        return False
+    if actor.has(*OVERSIGHT):
+        return in_reach(actor, r.jurisdiction)
+    return actor.department.pk in (r.bureau_id, r.department_id)
+
+
+register(
+    Case(
+        name="review.api.step.list",
+        kind="list",
+        channel="api",
+        url=lambda o: f"{API}/steps?item_id={o.item_id}",
+        make=make_step,
+        visible=step_visible,
+        present=api_items_contain(),
+    )
+)
+register(
+    Case(
+        name="review.api.step.detail",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/steps/{o.pk}",
+        make=make_step,
+        visible=step_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.step.list",
+        kind="list",
+        channel="page",
+        url=lambda o: "/review/steps/?step_kind=" + o.step_kind,
+        make=make_step,
+        visible=step_visible,
+        allowed=page_business,
+        present=text_contains(lambda o: o.procedure),
+    )
+)
+register(
+    Case(
+        name="review.api.request.list",
+        kind="list",
+        channel="api",
+        url=lambda o: f"{API}/requests?record_id={o.record_id}",
+        make=make_request,
+        visible=request_visible,
+        present=api_items_contain(),
+    )
+)
+register(
+    Case(
+        name="review.api.request.detail",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/requests/{o.pk}",
+        make=make_request,
+        visible=request_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.request.list",
+        kind="list",
+        channel="page",
+        url=lambda o: f"/review/requests/?record={o.record_id}",
+        make=make_request,
+        visible=request_visible,
+        present=text_contains(lambda o: f'href="/review/requests/{o.pk}/"'),
+    )
+)
+register(
+    Case(
+        name="review.page.request.detail",
+        kind="detail",
+        channel="page",
+        url=lambda o: f"/review/requests/{o.pk}/",
+        make=make_request,
+        visible=request_visible,
+    )
+)
