@@ -160,3 +160,127 @@ register(
         visible=request_visible,
     )
 )
+
+
+# --- the expert pool and draws -------------------------------------------------------------------
+
+_phones = itertools.count(1000)
+
+
+def make_expert(world, dept):
+    """An expert of the owner's jurisdiction, added by the system for the owner."""
+    return rsvc.expert_create(
+        actor=None,
+        jurisdiction_id=dept.jurisdiction_id,
+        department_id=dept.pk,
+        data={
+            "name": unique("矩阵专家"),
+            "title": "senior",
+            "employer": unique("矩阵设计院"),
+            "phone": f"1390635{next(_phones):04d}",
+            "review_due": dt.date(2099, 1, 1),
+            "specialities": ["fire"],
+        },
+    )
+
+
+def expert_visible(actor, e, world) -> bool:
+    return business(actor) and in_reach(actor, e.jurisdiction)
+
+
+def make_draw(world, dept):
+    """A draw by the owner's bureau for its case (the owner a regulator: for its request)."""
+    make_expert(world, dept)
+    make_expert(world, dept)
+    if dept.kind == DepartmentKind.BUREAU:
+        r = make_request(world, _other_regulator(dept))
+        return rsvc.draw_create(actor=None, record=r.record, needs={"fire": 1}, purpose="矩阵")
+    r = make_request(world, dept)
+    return rsvc.draw_create(
+        actor=None, record=r.record, needs={"fire": 1}, purpose="矩阵", opinion_request=r
+    )
+
+
+def draw_visible(actor, d, world) -> bool:
+    if actor.has(*OVERSIGHT) or actor.has(Role.AUDIT_ADMIN):
+        return in_reach(actor, d.jurisdiction)
+    if not business(actor):
+        return False
+    return actor.department.pk in (d.department_id, d.record.department_id)
+
+
+register(
+    Case(
+        name="review.api.expert.list",
+        kind="list",
+        channel="api",
+        url=lambda o: f"{API}/experts?q={o.name}",
+        make=make_expert,
+        visible=expert_visible,
+        present=api_items_contain(),
+    )
+)
+register(
+    Case(
+        name="review.api.expert.detail",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/experts/{o.pk}",
+        make=make_expert,
+        visible=expert_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.expert.list",
+        kind="list",
+        channel="page",
+        url=lambda o: f"/review/experts/?q={o.name}",
+        make=make_expert,
+        visible=expert_visible,
+        allowed=page_business,
+        present=text_contains(lambda o: f'href="/review/experts/{o.pk}/"'),
+    )
+)
+register(
+    Case(
+        name="review.page.expert.detail",
+        kind="detail",
+        channel="page",
+        url=lambda o: f"/review/experts/{o.pk}/",
+        make=make_expert,
+        visible=expert_visible,
+        allowed=page_business,
+    )
+)
+register(
+    Case(
+        name="review.api.draw.list",
+        kind="list",
+        channel="api",
+        url=lambda o: f"{API}/draws?record_id={o.record_id}",
+        make=make_draw,
+        visible=draw_visible,
+        present=api_items_contain(),
+    )
+)
+register(
+    Case(
+        name="review.api.draw.detail",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/draws/{o.pk}",
+        make=make_draw,
+        visible=draw_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.draw.detail",
+        kind="detail",
+        channel="page",
+        url=lambda o: f"/review/draws/{o.pk}/",
+        make=make_draw,
+        visible=draw_visible,
+    )
+)

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from shenguan.core.demo import demo_steps
-from shenguan.review.models import OpinionRequest, TechnicalStep
+from shenguan.review.models import (
+    DrawnExpert,
+    Expert,
+    ExpertDraw,
+    OpinionRequest,
+    TechnicalStep,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +25,8 @@ def test_demo_step_is_idempotent_and_covers_every_state(settings):
     for s in steps:
         s.func()
     assert TechnicalStep.objects.count() == 4
+    assert Expert.objects.count() == 36 and ExpertDraw.objects.count() == 1
+    assert DrawnExpert.objects.filter(state="declined").count() == 1
     states = sorted(OpinionRequest.objects.values_list("state", flat=True))
     assert states == ["answered", "requested", "requested"]
     before = (TechnicalStep.objects.count(), OpinionRequest.objects.count())

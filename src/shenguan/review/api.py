@@ -16,9 +16,20 @@ from . import selectors as sel
 from . import services as svc
 from .schemas import (
     ReviewAnswerIn,
+    ReviewConflictIn,
+    ReviewDrawFilters,
+    ReviewDrawIn,
+    ReviewDrawOut,
+    ReviewExpertDetail,
+    ReviewExpertFilters,
+    ReviewExpertIn,
+    ReviewExpertOut,
+    ReviewOpinionIn,
+    ReviewReplayOut,
     ReviewRequestFilters,
     ReviewRequestIn,
     ReviewRequestOut,
+    ReviewRespondIn,
     ReviewStepFilters,
     ReviewStepIn,
     ReviewStepOut,
@@ -121,3 +132,123 @@ def request_waive(request, request_id: int, payload: ReviewWaiveIn):
     r = sel.request_get(user=request.auth, pk=request_id)
     svc.opinion_waive(actor=request.auth, request=r, reason=payload.reason)
     return sel.request_get(user=request.auth, pk=request_id)
+
+
+# --- the expert pool and draws -----------------------------------------------------------------
+
+
+@router.get("/experts", response={200: Page[ReviewExpertOut], **READ}, summary="评审专家库")
+def expert_list(request, filters: Query[ReviewExpertFilters], page: Query[PageParams]):
+    """The city-and-county expert pool (002 §14); phones masked."""
+    return paginate(sel.expert_list(user=request.auth, filters=filters.dict()), page)
+
+
+@router.get(
+    "/experts/{int:expert_id}", response={200: ReviewExpertDetail, **DETAIL}, summary="评审专家"
+)
+def expert_detail(request, expert_id: int):
+    """One expert with the history of the entry."""
+    return sel.expert_get(user=request.auth, pk=expert_id)
+
+
+@router.post("/experts", response={201: ReviewExpertDetail, **WRITE}, summary="新增评审专家")
+def expert_create(request, payload: ReviewExpertIn):
+    """The bureau or a regulator adds an expert to the pool of its jurisdiction."""
+    actor = request.auth
+    if actor.department_id is None:
+        raise ValidationFailed("no_department", "须为部门用户", "department")
+    e = svc.expert_create(
+        actor=actor,
+        jurisdiction_id=actor.department.jurisdiction_id,
+        department_id=actor.department_id,
+        data=payload.dict(exclude_none=True),
+    )
+    return Status(201, sel.expert_get(user=actor, pk=e.pk))
+
+
+@router.post(
+    "/experts/{int:expert_id}", response={200: ReviewExpertDetail, **WRITE}, summary="修改评审专家"
+)
+def expert_update(request, expert_id: int, payload: ReviewExpertIn):
+    """Change the fields given (availability, review date, specialities …)."""
+    e = sel.expert_get(user=request.auth, pk=expert_id)
+    svc.expert_update(actor=request.auth, expert=e, data=payload.dict(exclude_none=True))
+    return sel.expert_get(user=request.auth, pk=expert_id)
+
+
+@router.post(
+    "/experts/{int:expert_id}/conflicts",
+    response={200: ReviewExpertDetail, **WRITE},
+    summary="登记利益冲突申报",
+)
+def expert_conflict(request, expert_id: int, payload: ReviewConflictIn):
+    e = sel.expert_get(user=request.auth, pk=expert_id)
+    svc.expert_conflict_declare(actor=request.auth, expert=e, **payload.dict())
+    return sel.expert_get(user=request.auth, pk=expert_id)
+
+
+@router.get("/draws", response={200: Page[ReviewDrawOut], **READ}, summary="专家抽取记录")
+def draw_list(request, filters: Query[ReviewDrawFilters], page: Query[PageParams]):
+    return paginate(sel.draw_list(user=request.auth, filters=filters.dict()), page)
+
+
+@router.get("/draws/{int:draw_id}", response={200: ReviewDrawOut, **DETAIL}, summary="专家抽取")
+def draw_detail(request, draw_id: int):
+    return sel.draw_get(user=request.auth, pk=draw_id)
+
+
+@router.post("/draws", response={201: ReviewDrawOut, **WRITE}, summary="随机抽取专家")
+def draw_create(request, payload: ReviewDrawIn):
+    """Draw experts for a case (the bureau) or for a technical opinion request (the department
+    asked); the seed, candidates and exclusions are recorded for replay."""
+    record = lk_sel.record_get(user=request.auth, pk=payload.record_id)
+    req = (
+        sel.request_get(user=request.auth, pk=payload.opinion_request_id)
+        if payload.opinion_request_id
+        else None
+    )
+    d = svc.draw_create(
+        actor=request.auth,
+        record=record,
+        needs=payload.needs,
+        purpose=payload.purpose,
+        related_usccs=payload.related_usccs,
+        opinion_request=req,
+    )
+    return Status(201, sel.draw_get(user=request.auth, pk=d.pk))
+
+
+@router.post(
+    "/draws/{int:draw_id}/members/{int:member_id}/respond",
+    response={200: ReviewDrawOut, **WRITE},
+    summary="登记专家是否参加",
+)
+def draw_respond(request, draw_id: int, member_id: int, payload: ReviewRespondIn):
+    """A decline draws a replacement from the remaining candidates."""
+    d = sel.draw_get(user=request.auth, pk=draw_id)
+    m = sel.member_get(draw=d, pk=member_id)
+    svc.draw_respond(actor=request.auth, member=m, accept=payload.accept, reason=payload.reason)
+    return sel.draw_get(user=request.auth, pk=draw_id)
+
+
+@router.post(
+    "/draws/{int:draw_id}/members/{int:member_id}/opinion",
+    response={200: ReviewDrawOut, **WRITE},
+    summary="登记专家意见",
+)
+def draw_opinion(request, draw_id: int, member_id: int, payload: ReviewOpinionIn):
+    d = sel.draw_get(user=request.auth, pk=draw_id)
+    m = sel.member_get(draw=d, pk=member_id)
+    svc.draw_opinion(actor=request.auth, member=m, opinion=payload.opinion)
+    return sel.draw_get(user=request.auth, pk=draw_id)
+
+
+@router.get(
+    "/draws/{int:draw_id}/replay",
+    response={200: ReviewReplayOut, **error_responses(403, 404)},
+    summary="复核抽取过程",
+)
+def draw_replay(request, draw_id: int):
+    """Recompute the draw from its seed and candidates (audit administrator, oversight)."""
+    d = sel.draw_get(user=request.auth, pk=draw_id)
+    return svc.draw_replay(actor=request.auth, draw=d)

@@ -104,6 +104,94 @@ def _case(clerk, item, n: int, accepted: dt.date) -> ApprovalRecord:
     )
 
 
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐"
+GIVEN = (
+    "建国",
+    "海燕",
+    "志强",
+    "秀兰",
+    "文博",
+    "立群",
+    "晓东",
+    "春梅",
+    "明远",
+    "慧敏",
+    "国栋",
+    "丽娟",
+)
+EMPLOYERS = (
+    ("聊城市建筑设计研究院有限公司", 7201),
+    ("聊城大学", 7202),
+    ("聊城市食品药品检验检测中心", 7203),
+    ("山东聊建第一建设集团有限公司", 7204),
+    ("阳谷县疾病预防控制中心", 7205),
+    ("聊城市消防救援支队", 7206),
+)
+
+
+def _experts(j, head, reg) -> int:
+    """A pool of 36 experts over six specialities, a third from the county, one unavailable
+    and one with a declared conflict (Liaocheng)."""
+    from shenguan.org.models import Jurisdiction as J
+
+    county = J.objects.filter(code="371521").first() or j
+    specs = ("food", "fire", "structure", "environment", "work_safety", "special_equipment")
+    today = timezone.localdate()
+    made = []
+    for n in range(36):
+        employer, code = EMPLOYERS[n % len(EMPLOYERS)]
+        keeper = head if n % 2 else reg
+        made.append(
+            svc.expert_create(
+                actor=keeper,
+                jurisdiction_id=(county if n % 3 == 2 else j).pk,
+                department_id=keeper.department_id,
+                data={
+                    "name": SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)],
+                    "title": ("senior", "associate", "intermediate")[n % 3],
+                    "employer": employer,
+                    "employer_uscc": _credit_code(code),
+                    "phone": f"1390635{6000 + n:04d}",
+                    "review_due": today + dt.timedelta(days=90 + 10 * n),
+                    "specialities": sorted({specs[n % 6], specs[(n // 6) % 6]}),
+                },
+            )
+        )
+    svc.expert_update(
+        actor=head, expert=made[4], data={"available": False, "unavailable_note": "外出学习至月底"}
+    )
+    svc.expert_conflict_declare(
+        actor=reg,
+        expert=made[0],
+        party_uscc=_credit_code(7101),
+        party_name="聊城市东昌府区鲁味轩餐饮有限公司",
+        reason="近三年为其提供食品安全管理咨询",
+    )
+    return len(made)
+
+
+def _draw(approver, rec, request) -> None:
+    """The bureau draws two food-safety experts for case 1; one declines and is replaced."""
+    d = svc.draw_create(
+        actor=approver,
+        record=rec,
+        needs={"food": 2},
+        purpose="中央厨房食品安全专家论证",
+        at=_at(_working_days_ago(2), 11),
+    )
+    first, second = d.members.order_by("position")
+    svc.draw_respond(actor=approver, member=first, accept=True, at=_at(_working_days_ago(2), 14))
+    new = svc.draw_respond(
+        actor=approver,
+        member=second,
+        accept=False,
+        reason="与论证时间冲突",
+        at=_at(_working_days_ago(2), 15),
+    )
+    svc.draw_respond(actor=approver, member=new, accept=True, at=_at(_working_days_ago(2), 16))
+    svc.draw_opinion(actor=approver, member=first, opinion="加工流程布局合理，冷藏设施满足要求。")
+
+
 def load() -> str:
     """Demo step 55: the technical-step table and three opinion requests."""
     j = Jurisdiction.objects.filter(code=CITY).first()
@@ -172,4 +260,9 @@ def load() -> str:
     lk.push_claim(
         actor=reg, push=Push.objects.get(pk=r3.request_push_id), at=_at(_working_days_ago(8))
     )
-    return "技术性环节清单与技术审查函 3 件（已答复、待认领、逾期未答复）"
+    experts = _experts(j, head, reg)
+    _draw(approver, rec, r)
+    return (
+        "技术性环节清单、技术审查函 3 件（已答复、待认领、逾期未答复）、"
+        f"评审专家 {experts} 名、专家抽取 1 次"
+    )

@@ -8,20 +8,23 @@ from shenguan.org.roles import BUREAU_ROLES, OVERSIGHT_ROLES, REGULATOR_ROLES, P
 
 from . import selectors as sel
 from .forms import RequestForm, WaiveForm
-from .models import RequestState
+from .models import RequestState, Speciality
 
 
 def record_panel(request, record) -> dict | None:
     """The case's technical opinion requests, with the request form for its bureau."""
     user = request.user
     reqs = list(sel.request_list(user=user, filters={"record_id": record.pk}))
+    draws = list(sel.draw_list(user=user, filters={"record_id": record.pk}))
     own = user.department_id == record.department_id
     can_request = own and user.can(Perm.APPROVAL_RECORD) and record.state == "draft"
-    if not reqs and not can_request:
+    if not reqs and not draws and not can_request:
         return None
     return {
         "record": record,
         "requests": reqs,
+        "draws": draws,
+        "specialities": Speciality.choices,
         "request_form": RequestForm() if can_request else None,
         "waive_form": WaiveForm() if own and user.can(Perm.APPROVAL_COMPLETE) else None,
         "open": [r for r in reqs if r.state == RequestState.REQUESTED],
@@ -50,6 +53,15 @@ def register_nav() -> None:
             group=group,
             roles=business,
             order=70,
+        )
+    )
+    register_nav(
+        NavEntry(
+            label=_("评审专家库"),
+            url_name="review:expert_list",
+            group=group,
+            perm=Perm.CATALOG_READ,
+            order=72,
         )
     )
     register_nav(

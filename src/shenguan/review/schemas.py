@@ -167,3 +167,159 @@ class ReviewWaiveIn(Schema):
     """Why the bureau decides without waiting for the opinion."""
 
     reason: str = Field(max_length=500)
+
+
+# --- experts and draws ---------------------------------------------------------------------------
+
+
+def _full(context) -> bool:
+    request = (context or {}).get("request")
+    return bool(request is not None and getattr(request, "sg_unmask", False))
+
+
+class ReviewExpertFilters(Schema):
+    """Filters of the expert pool."""
+
+    speciality: str | None = Field(None, max_length=20, description="专业类别代码")
+    available: bool | None = Field(None, description="true 仅可参加评审")
+    q: str | None = Field(None, max_length=50, description="姓名或单位")
+
+
+class ReviewExpertChangeOut(Schema):
+    at: dt.datetime
+    by_name: str
+    by_department_name: str
+    changes: dict
+
+
+class ReviewExpertOut(Schema):
+    """An expert of the pool; the phone is masked unless unmasked by a holder of the right."""
+
+    id: int
+    jurisdiction_id: int
+    name: str
+    title: str
+    employer: str
+    employer_uscc: str
+    phone: str
+    available: bool
+    unavailable_note: str
+    review_due: dt.date
+    active: bool
+    specialities: list[str]
+
+    @staticmethod
+    def resolve_phone(obj, context) -> str:
+        from shenguan.core.masking import mask_phone
+
+        return obj.phone if _full(context) else mask_phone(obj.phone)
+
+
+class ReviewExpertDetail(ReviewExpertOut):
+    changes: list[ReviewExpertChangeOut]
+
+    @staticmethod
+    def resolve_changes(obj) -> list:
+        return list(obj.changes.all()[:100])
+
+
+class ReviewExpertIn(Schema):
+    """An expert's entry (all fields on creation; only those given on update)."""
+
+    name: str | None = Field(None, max_length=50)
+    title: str | None = Field(None, max_length=20, description="senior / associate / intermediate")
+    employer: str | None = Field(None, max_length=200)
+    employer_uscc: str | None = Field(None, max_length=18)
+    phone: str | None = Field(None, max_length=30)
+    available: bool | None = None
+    unavailable_note: str | None = Field(None, max_length=200)
+    review_due: dt.date | None = None
+    active: bool | None = None
+    specialities: list[Annotated[str, Field(max_length=20)]] | None = Field(None, max_length=5)
+
+
+class ReviewConflictIn(Schema):
+    party_uscc: str = Field(max_length=18)
+    party_name: str = Field(max_length=200)
+    reason: str = Field(max_length=300)
+    declared_on: dt.date | None = None
+
+
+class ReviewDrawFilters(Schema):
+    record_id: Id | None = Field(None, description="办件ID")
+
+
+class ReviewMemberOut(Schema):
+    id: int
+    expert_id: int
+    expert_name: str
+    speciality: str
+    position: int
+    round: int
+    replaces_id: int | None
+    state: str
+    responded_at: dt.datetime | None
+    decline_reason: str
+    opinion: str
+    opinion_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_expert_name(obj) -> str:
+        return obj.expert.name
+
+
+class ReviewDrawOut(Schema):
+    """A draw with its seed, candidates, exclusions and members (replayable)."""
+
+    id: int
+    jurisdiction_id: int
+    record_id: int
+    opinion_request_id: int | None
+    department_id: int
+    purpose: str
+    needs: dict[str, int]
+    avoid_days: int
+    algorithm: str
+    seed: str
+    candidates: dict[str, list[int]]
+    excluded: dict[str, str]
+    drawn_at: dt.datetime
+    drawn_by_name: str
+    suspension_id: int | None
+    members: list[ReviewMemberOut]
+
+    @staticmethod
+    def resolve_members(obj) -> list:
+        return list(obj.members.select_related("expert").order_by("position"))
+
+
+class ReviewDrawIn(Schema):
+    record_id: Id
+    opinion_request_id: Id | None = None
+    needs: dict[Annotated[str, Field(max_length=20)], Annotated[int, Field(ge=1, le=15)]]
+    purpose: str = Field(max_length=200)
+    related_usccs: list[Annotated[str, Field(max_length=18)]] = Field(
+        default_factory=list, max_length=20
+    )
+
+
+class ReviewRespondIn(Schema):
+    accept: bool
+    reason: str = Field("", max_length=200)
+
+
+class ReviewOpinionIn(Schema):
+    opinion: str = Field(max_length=2000)
+
+
+class ReviewReplayStep(Schema):
+    round: int
+    recorded: list | int | None
+    replayed: list | int | None
+
+
+class ReviewReplayOut(Schema):
+    draw_id: int
+    algorithm: str
+    matches: bool
+    steps: list[ReviewReplayStep]

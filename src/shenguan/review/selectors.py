@@ -133,3 +133,52 @@ def record_timeline(*, user, record) -> list[dict]:
                 }
             )
     return out
+
+
+# --- experts and draws ---------------------------------------------------------------------------
+
+
+def expert_list(*, user, filters: dict | None = None):
+    """The pool of the user's jurisdictions (contacts are masked where shown)."""
+    from django.db.models import Q
+
+    from .models import Expert, ExpertSpeciality
+
+    f = filters or {}
+    qs = Expert.objects.restrict(user)
+    if f.get("speciality"):
+        qs = qs.filter(
+            pk__in=ExpertSpeciality.objects.filter(speciality=f["speciality"]).values("expert_id")
+        )
+    if f.get("available") is not None:
+        qs = qs.filter(available=f["available"])
+    if f.get("q"):
+        q = f["q"].strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(employer__icontains=q))
+    return qs.order_by("name", "id")
+
+
+def expert_get(*, user, pk):
+    return _one(expert_list(user=user), pk)
+
+
+def draw_list(*, user, filters: dict | None = None):
+    """Draws of the user's department (drawn by it or for its cases); oversight and the audit
+    administrator read them all."""
+    from .models import ExpertDraw
+
+    f = filters or {}
+    qs = ExpertDraw.objects.restrict(user).select_related("record")
+    if f.get("record_id"):
+        qs = qs.filter(record_id=f["record_id"])
+    return qs.order_by("-drawn_at", "-id")
+
+
+def draw_get(*, user, pk):
+    return _one(draw_list(user=user), pk)
+
+
+def member_get(*, draw, pk):
+    from .models import DrawnExpert
+
+    return _one(DrawnExpert.objects.filter(draw=draw).select_related("expert"), pk)

@@ -14,4 +14,12 @@ urlpatterns = [
     path("records/<int:record_id>/request", views.request_create, name="request_create"),
     path("steps/", views.step_list, name="step_list"),
     path("steps/new", views.step_create, name="step_create"),
+    path("experts/", views.expert_list, name="expert_list"),
+    path("experts/new", views.expert_create, name="expert_create"),
+    path("experts/<int:pk>/", views.expert_detail, name="expert_detail"),
+    path("experts/<int:pk>/update", views.expert_update, name="expert_update"),
+    path("experts/<int:pk>/conflicts", views.expert_conflict, name="expert_conflict"),
+    path("records/<int:record_id>/draw", views.draw_create, name="draw_create"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
+    path("draws/<int:pk>/members/<int:member_id>", views.draw_member, name="draw_member"),
 ]

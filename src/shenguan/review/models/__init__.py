@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-from .common import Conclusion, Performer, RequestState, StepKind
+from .common import (
+    Conclusion,
+    ExpertTitle,
+    InvitationState,
+    Performer,
+    RequestState,
+    Speciality,
+    StepKind,
+)
+from .experts import (
+    DrawnExpert,
+    Expert,
+    ExpertChange,
+    ExpertConflict,
+    ExpertDraw,
+    ExpertSpeciality,
+)
 from .opinions import OpinionRequest
 from .steps import TechnicalStep
 
 __all__ = [
     "Conclusion",
+    "DrawnExpert",
+    "Expert",
+    "ExpertChange",
+    "ExpertConflict",
+    "ExpertDraw",
+    "ExpertSpeciality",
+    "ExpertTitle",
+    "InvitationState",
     "OpinionRequest",
     "Performer",
     "RequestState",
+    "Speciality",
     "StepKind",
     "TechnicalStep",
 ]

@@ -49,3 +49,36 @@ class Conclusion(models.TextChoices):
     AGREE = "agree", _("同意")
     CONDITIONAL = "conditional", _("附条件同意")
     DISAGREE = "disagree", _("不同意")
+
+
+class Speciality(models.TextChoices):
+    """The controlled list of expert specialities (专家专业类别, 002 §14)."""
+
+    STRUCTURE = "structure", _("建筑结构")
+    FIRE = "fire", _("消防")
+    FOOD = "food", _("食品安全")
+    ENVIRONMENT = "environment", _("生态环境")
+    WORK_SAFETY = "work_safety", _("安全生产")
+    SPECIAL_EQUIPMENT = "special_equipment", _("特种设备")
+    MEDICAL = "medical", _("医疗卫生")
+    WATER = "water", _("水利水保")
+    TRANSPORT = "transport", _("交通运输")
+    PLANNING = "planning", _("城乡规划")
+    GEOLOGY = "geology", _("地质勘察")
+    ELECTRICAL = "electrical", _("电气")
+
+
+class ExpertTitle(models.TextChoices):
+    """Professional title (职称)."""
+
+    SENIOR = "senior", _("正高级")
+    ASSOCIATE = "associate", _("副高级")
+    INTERMEDIATE = "intermediate", _("中级")
+
+
+class InvitationState(models.TextChoices):
+    """Where a drawn expert's invitation stands (抽取结果状态)."""
+
+    INVITED = "invited", _("已通知")
+    ACCEPTED = "accepted", _("确认参加")
+    DECLINED = "declined", _("无法参加（已补抽）")

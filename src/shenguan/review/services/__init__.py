@@ -4,6 +4,22 @@ module per subject, callers keep `from shenguan.review import services`."""
 
 from __future__ import annotations
 
+from .draws import (
+    ALGORITHM,
+    candidates_for,
+    draw_create,
+    draw_opinion,
+    draw_replay,
+    draw_respond,
+    select,
+    select_replacement,
+)
+from .experts import (
+    can_keep_pool,
+    expert_conflict_declare,
+    expert_create,
+    expert_update,
+)
 from .opinions import (
     open_requests_guard,
     opinion_answer,
@@ -13,10 +29,22 @@ from .opinions import (
 from .steps import step_create, step_in_force
 
 __all__ = [
+    "ALGORITHM",
+    "can_keep_pool",
+    "candidates_for",
+    "draw_create",
+    "draw_opinion",
+    "draw_replay",
+    "draw_respond",
+    "expert_conflict_declare",
+    "expert_create",
+    "expert_update",
     "open_requests_guard",
     "opinion_answer",
     "opinion_request",
     "opinion_waive",
+    "select",
+    "select_replacement",
     "step_create",
     "step_in_force",
 ]

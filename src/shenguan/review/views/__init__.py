@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from .experts import (
+    draw_create,
+    draw_detail,
+    draw_member,
+    expert_conflict,
+    expert_create,
+    expert_detail,
+    expert_list,
+    expert_update,
+)
 from .opinions import (
     request_answer,
     request_create,
@@ -12,6 +22,14 @@ from .opinions import (
 from .steps import step_create, step_list
 
 __all__ = [
+    "draw_create",
+    "draw_detail",
+    "draw_member",
+    "expert_conflict",
+    "expert_create",
+    "expert_detail",
+    "expert_list",
+    "expert_update",
     "request_answer",
     "request_create",
     "request_detail",

@@ -17,7 +17,7 @@ from shenguan.org.roles import Perm
 from .. import selectors as sel
 from .. import services as svc
 from ..forms import AnswerForm, WaiveForm
-from ..models import RequestState, StepKind
+from ..models import RequestState, Speciality, StepKind
 from ._common import back, flag_param, int_param, page_of, show_error
 
 
@@ -70,6 +70,8 @@ def request_detail(request, pk: int):
             and req_push is not None
             and req_push.state == "pending"
             and not user.can(Perm.PUSH_CLAIM),
+            "draws": list(r.draws.order_by("-drawn_at")),
+            "specialities": Speciality.choices,
             "waive_form": WaiveForm()
             if open_ and user.department_id == r.bureau_id and user.can(Perm.APPROVAL_COMPLETE)
             else None,
