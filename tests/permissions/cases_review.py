@@ -284,3 +284,75 @@ register(
         visible=draw_visible,
     )
 )
+
+
+# --- certificates issued by regulators -----------------------------------------------------------
+
+
+def make_certificate(world, dept):
+    """A certificate task for the owner regulator (the bureau: for another regulator)."""
+    from shenguan.catalog.models import LicensingItem
+    from shenguan.review.models import CertificateTask
+
+    regulator = _other_regulator(dept) if dept.kind == DepartmentKind.BUREAU else dept
+    item = _item(dept, regulator)
+    LicensingItem.objects.filter(pk=item.pk).update(regulator_issues_certificate=True)
+    case = unique("MXCT-")
+    rec = lsvc.record_create(
+        actor=None,
+        department=_bureau(dept),
+        data={
+            "item": LicensingItem.objects.get(pk=item.pk),
+            "case_number": case,
+            "applicant_kind": "person",
+            "applicant_name": "矩阵申请人",
+            "applicant_id_number": PERSON_ID,
+            "accepted_on": dt.date(2026, 2, 2),
+            "decided_on": dt.date(2026, 3, 2),
+            "decision_number": f"矩阵〔2026〕{case}",
+            "result": "granted",
+        },
+    )
+    lsvc.complete_records(actor=None, records=[rec])
+    return CertificateTask.objects.get(record=rec)
+
+
+def certificate_visible(actor, t, world) -> bool:
+    if not business(actor):
+        return False
+    if actor.has(*OVERSIGHT):
+        return in_reach(actor, t.jurisdiction)
+    return actor.department.pk in (t.department_id, t.bureau_id)
+
+
+register(
+    Case(
+        name="review.api.certificate.list",
+        kind="list",
+        channel="api",
+        url=lambda o: f"{API}/certificates?record_id={o.record_id}",
+        make=make_certificate,
+        visible=certificate_visible,
+        present=api_items_contain(),
+    )
+)
+register(
+    Case(
+        name="review.api.certificate.detail",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/certificates/{o.pk}",
+        make=make_certificate,
+        visible=certificate_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.certificate.detail",
+        kind="detail",
+        channel="page",
+        url=lambda o: f"/review/certificates/{o.pk}/",
+        make=make_certificate,
+        visible=certificate_visible,
+    )
+)

@@ -16,6 +16,8 @@ from . import selectors as sel
 from . import services as svc
 from .schemas import (
     ReviewAnswerIn,
+    ReviewCertificateFilters,
+    ReviewCertificateOut,
     ReviewConflictIn,
     ReviewDrawFilters,
     ReviewDrawIn,
@@ -24,6 +26,8 @@ from .schemas import (
     ReviewExpertFilters,
     ReviewExpertIn,
     ReviewExpertOut,
+    ReviewIssueIn,
+    ReviewMessageIn,
     ReviewOpinionIn,
     ReviewReplayOut,
     ReviewRequestFilters,
@@ -252,3 +256,51 @@ def draw_replay(request, draw_id: int):
     """Recompute the draw from its seed and candidates (audit administrator, oversight)."""
     d = sel.draw_get(user=request.auth, pk=draw_id)
     return svc.draw_replay(actor=request.auth, draw=d)
+
+
+# --- certificates issued by regulators ---------------------------------------------------------
+
+
+@router.get(
+    "/certificates", response={200: Page[ReviewCertificateOut], **READ}, summary="配发证照任务"
+)
+def certificate_list(request, filters: Query[ReviewCertificateFilters], page: Query[PageParams]):
+    """Tasks of the issuing regulator and of the bureau; oversight reads them all."""
+    return paginate(sel.certificate_list(user=request.auth, filters=filters.dict()), page)
+
+
+@router.get(
+    "/certificates/{int:task_id}",
+    response={200: ReviewCertificateOut, **DETAIL},
+    summary="配发证照任务详情",
+)
+def certificate_detail(request, task_id: int):
+    return sel.certificate_get(user=request.auth, pk=task_id)
+
+
+@router.post(
+    "/certificates/{int:task_id}/issue",
+    response={200: ReviewCertificateOut, **WRITE},
+    summary="登记发证",
+)
+def certificate_issue(request, task_id: int, payload: ReviewIssueIn):
+    """The regulator records the certificate; the licence register takes its number."""
+    t = sel.certificate_get(user=request.auth, pk=task_id)
+    svc.certificate_issue(
+        actor=request.auth, task=t, number=payload.certificate_number, issued_on=payload.issued_on
+    )
+    return sel.certificate_get(user=request.auth, pk=task_id)
+
+
+@router.post(
+    "/certificates/{int:task_id}/messages",
+    response={200: ReviewCertificateOut, **WRITE},
+    summary="提出异议或协调",
+)
+def certificate_message(request, task_id: int, payload: ReviewMessageIn):
+    """Disagreement with the approval result opens a coordination thread (never silence)."""
+    t = sel.certificate_get(user=request.auth, pk=task_id)
+    svc.certificate_message(
+        actor=request.auth, task=t, text=payload.text, resolves=payload.resolves
+    )
+    return sel.certificate_get(user=request.auth, pk=task_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .selectors import record_timeline
-from .services import open_requests_guard
+from .services import certificate_tasks_open, open_requests_guard
 
 
 def on_record_validate(**kwargs) -> None:
@@ -13,3 +13,8 @@ def on_record_validate(**kwargs) -> None:
 
 def timeline(*, user, record, **_ignored) -> list[dict]:
     return record_timeline(user=user, record=record)
+
+
+def on_records_completed(**kwargs) -> None:
+    """Certificates the regulator issues get their task on completion (002 §13)."""
+    certificate_tasks_open(**kwargs)

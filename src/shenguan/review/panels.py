@@ -57,6 +57,15 @@ def register_nav() -> None:
     )
     register_nav(
         NavEntry(
+            label=_("配发证照任务"),
+            url_name="review:certificate_list",
+            group=group,
+            roles=business,
+            order=73,
+        )
+    )
+    register_nav(
+        NavEntry(
             label=_("评审专家库"),
             url_name="review:expert_list",
             group=group,

@@ -13,6 +13,7 @@ def register_all() -> None:
     kinds.register_kinds()
     hooks.register(hooks.RECORD_VALIDATE, linkage_hooks.on_record_validate)
     hooks.register(hooks.RECORD_TIMELINE, linkage_hooks.timeline)
+    hooks.register(hooks.RECORDS_COMPLETED, linkage_hooks.on_records_completed)
     hooks.register_panel(
         hooks.Panel(
             page="record",

@@ -323,3 +323,67 @@ class ReviewReplayOut(Schema):
     algorithm: str
     matches: bool
     steps: list[ReviewReplayStep]
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+
+class ReviewCertificateFilters(Schema):
+    state: Literal["open", "disputed", "issued"] | None = Field(None, description="状态")
+    overdue: bool | None = Field(None, description="true 仅逾期未发证")
+    record_id: Id | None = Field(None, description="办件ID")
+
+
+class ReviewCertificateMessageOut(Schema):
+    at: dt.datetime
+    department_name: str
+    by_name: str
+    text: str
+    resolves: bool
+
+
+class ReviewCertificateOut(Schema):
+    """A certificate the regulator issues after the bureau's approval (配发证照任务)."""
+
+    id: int
+    jurisdiction_id: int
+    record_id: int
+    case_number: str
+    licence_id: int | None
+    bureau_id: int
+    department_id: int
+    department_name: str
+    created_at: dt.datetime
+    budget_days: int
+    due_date: dt.date
+    provisional: bool
+    basis: str
+    state: str
+    certificate_number: str
+    issued_on: dt.date | None
+    issued_at: dt.datetime | None
+    issued_by_name: str
+    issued_late: bool
+    messages: list[ReviewCertificateMessageOut]
+
+    @staticmethod
+    def resolve_case_number(obj) -> str:
+        return obj.record.case_number
+
+    @staticmethod
+    def resolve_department_name(obj) -> str:
+        return obj.department.name
+
+    @staticmethod
+    def resolve_messages(obj) -> list:
+        return list(obj.messages.all())
+
+
+class ReviewIssueIn(Schema):
+    certificate_number: str = Field(max_length=100)
+    issued_on: dt.date
+
+
+class ReviewMessageIn(Schema):
+    text: str = Field(max_length=2000)
+    resolves: bool = False

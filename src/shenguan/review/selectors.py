@@ -132,6 +132,38 @@ def record_timeline(*, user, record) -> list[dict]:
                     "link": link,
                 }
             )
+    for t in certificate_list(user=user, filters={"record_id": record.pk}):
+        link = f"/review/certificates/{t.pk}/"
+        out.append(
+            {
+                "at": t.created_at,
+                "title": "下达配发证照任务",
+                "actor": t.department.name,
+                "detail": f"{t.due_date:%Y-%m-%d}前发证（{t.basis}）",
+                "link": link,
+            }
+        )
+        for m in t.messages.all():
+            out.append(
+                {
+                    "at": m.at,
+                    "title": "发证协调：协调完毕" if m.resolves else "发证协调",
+                    "actor": f"{m.department_name} {m.by_name}",
+                    "detail": m.text[:200],
+                    "link": link,
+                }
+            )
+        if t.issued_at:
+            out.append(
+                {
+                    "at": t.issued_at,
+                    "title": f"监管部门发证：{t.certificate_number}",
+                    "actor": f"{t.department.name} {t.issued_by_name}",
+                    "detail": f"发证日期 {t.issued_on:%Y-%m-%d}"
+                    + ("（逾期）" if t.issued_late else ""),
+                    "link": link,
+                }
+            )
     return out
 
 
@@ -182,3 +214,27 @@ def member_get(*, draw, pk):
     from .models import DrawnExpert
 
     return _one(DrawnExpert.objects.filter(draw=draw).select_related("expert"), pk)
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+
+def certificate_list(*, user, filters: dict | None = None):
+    """Certificate tasks of the user's department (issuing or approving); oversight all."""
+    from .models import CertificateTask
+
+    f = filters or {}
+    qs = CertificateTask.objects.restrict(user).select_related(
+        "record", "record__item", "department", "bureau"
+    )
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("overdue"):
+        qs = qs.exclude(state="issued").filter(due_date__lt=timezone.localdate())
+    if f.get("record_id"):
+        qs = qs.filter(record_id=f["record_id"])
+    return qs.order_by("due_date", "id")
+
+
+def certificate_get(*, user, pk):
+    return _one(certificate_list(user=user), pk)

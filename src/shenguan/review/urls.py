@@ -22,4 +22,8 @@ urlpatterns = [
     path("records/<int:record_id>/draw", views.draw_create, name="draw_create"),
     path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/members/<int:member_id>", views.draw_member, name="draw_member"),
+    path("certificates/", views.certificate_list, name="certificate_list"),
+    path("certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
+    path("certificates/<int:pk>/issue", views.certificate_issue, name="certificate_issue"),
+    path("certificates/<int:pk>/messages", views.certificate_message, name="certificate_message"),
 ]

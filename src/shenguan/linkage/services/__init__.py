@@ -29,6 +29,7 @@ from .feedback import (
     feedback_snapshot,
 )
 from .licences import (
+    licence_certificate_record,
     licence_transition,
 )
 from .materials import (
@@ -93,6 +94,7 @@ __all__ = [
     "group_routes",
     "jurisdiction_bureau",
     "liaison_user_ids",
+    "licence_certificate_record",
     "licence_transition",
     "material_add",
     "material_max_bytes",

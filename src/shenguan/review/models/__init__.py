@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .certificates import CertificateMessage, CertificateTask
 from .common import (
+    CertificateState,
     Conclusion,
     ExpertTitle,
     InvitationState,
@@ -23,6 +25,9 @@ from .opinions import OpinionRequest
 from .steps import TechnicalStep
 
 __all__ = [
+    "CertificateMessage",
+    "CertificateState",
+    "CertificateTask",
     "Conclusion",
     "DrawnExpert",
     "Expert",

@@ -82,3 +82,11 @@ class InvitationState(models.TextChoices):
     INVITED = "invited", _("已通知")
     ACCEPTED = "accepted", _("确认参加")
     DECLINED = "declined", _("无法参加（已补抽）")
+
+
+class CertificateState(models.TextChoices):
+    """Where a certificate task stands (配发证照任务状态)."""
+
+    OPEN = "open", _("待发证")
+    DISPUTED = "disputed", _("对审批结果有异议（协调中）")
+    ISSUED = "issued", _("已发证")

@@ -4,6 +4,12 @@ module per subject, callers keep `from shenguan.review import services`."""
 
 from __future__ import annotations
 
+from .certificates import (
+    certificate_issue,
+    certificate_message,
+    certificate_tasks_open,
+    certificate_terms,
+)
 from .draws import (
     ALGORITHM,
     candidates_for,
@@ -32,6 +38,10 @@ __all__ = [
     "ALGORITHM",
     "can_keep_pool",
     "candidates_for",
+    "certificate_issue",
+    "certificate_message",
+    "certificate_tasks_open",
+    "certificate_terms",
     "draw_create",
     "draw_opinion",
     "draw_replay",

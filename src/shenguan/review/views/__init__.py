@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from .certificates import (
+    certificate_detail,
+    certificate_issue,
+    certificate_list,
+    certificate_message,
+)
 from .experts import (
     draw_create,
     draw_detail,
@@ -22,6 +28,10 @@ from .opinions import (
 from .steps import step_create, step_list
 
 __all__ = [
+    "certificate_detail",
+    "certificate_issue",
+    "certificate_list",
+    "certificate_message",
     "draw_create",
     "draw_detail",
     "draw_member",
