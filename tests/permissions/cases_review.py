@@ -356,3 +356,89 @@ register(
         visible=certificate_visible,
     )
 )
+
+
+# --- public notices --------------------------------------------------------------------------
+
+
+def make_notice(world, dept):
+    """A notice by the owner's bureau asking the owner (the bureau: another regulator)."""
+    from shenguan.catalog.models import LicensingItem
+
+    regulator = _other_regulator(dept) if dept.kind == DepartmentKind.BUREAU else dept
+    item = _item(dept, regulator)
+    LicensingItem.objects.filter(pk=item.pk).update(needs_public_notice=True)
+    rec = lsvc.record_create(
+        actor=None,
+        department=_bureau(dept),
+        data={
+            "item": LicensingItem.objects.get(pk=item.pk),
+            "case_number": unique("MXPN-"),
+            "applicant_kind": "person",
+            "applicant_name": "矩阵申请人",
+            "applicant_id_number": PERSON_ID,
+            "accepted_on": dt.date(2026, 2, 2),
+        },
+    )
+    return rsvc.notice_publish(
+        actor=None,
+        record=rec,
+        title=unique("矩阵公示"),
+        content="矩阵公示内容",
+        period_unit="calendar",
+        period_days=10,
+        regulators=[regulator],
+    )
+
+
+def notice_visible(actor, n, world) -> bool:
+    if not business(actor):
+        return False
+    if actor.has(*OVERSIGHT):
+        return in_reach(actor, n.jurisdiction)
+    asked = set(n.parties.values_list("department_id", flat=True))
+    return actor.department.pk == n.bureau_id or actor.department.pk in asked
+
+
+register(
+    Case(
+        name="review.api.notice.list",
+        kind="list",
+        channel="api",
+        url=lambda o: f"{API}/notices?record_id={o.record_id}",
+        make=make_notice,
+        visible=notice_visible,
+        present=api_items_contain(),
+    )
+)
+register(
+    Case(
+        name="review.api.notice.detail",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/notices/{o.pk}",
+        make=make_notice,
+        visible=notice_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.notice.list",
+        kind="list",
+        channel="page",
+        url=lambda o: "/review/notices/",
+        make=make_notice,
+        visible=notice_visible,
+        present=text_contains(lambda o: f'href="/review/notices/{o.pk}/"'),
+    )
+)
+register(
+    Case(
+        name="review.page.notice.detail",
+        kind="detail",
+        channel="page",
+        url=lambda o: f"/review/notices/{o.pk}/",
+        make=make_notice,
+        visible=notice_visible,
+    )
+)

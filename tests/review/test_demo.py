@@ -7,6 +7,9 @@ import pytest
 
 from shenguan.core.demo import demo_steps
 from shenguan.review.models import (
+    CertificateTask,
+    NoticeParty,
+    PublicNotice,
     DrawnExpert,
     Expert,
     ExpertDraw,
@@ -27,6 +30,9 @@ def test_demo_step_is_idempotent_and_covers_every_state(settings):
     assert TechnicalStep.objects.count() == 4
     assert Expert.objects.count() == 36 and ExpertDraw.objects.count() == 1
     assert DrawnExpert.objects.filter(state="declined").count() == 1
+    assert sorted(PublicNotice.objects.values_list("state", flat=True)) == ["closed", "open"]
+    assert NoticeParty.objects.filter(answer="deemed").count() == 1
+    assert CertificateTask.objects.filter(state="open").count() == 1
     states = sorted(OpinionRequest.objects.values_list("state", flat=True))
     assert states == ["answered", "requested", "requested"]
     before = (TechnicalStep.objects.count(), OpinionRequest.objects.count())
@@ -39,6 +45,10 @@ def test_demo_step_is_idempotent_and_covers_every_state(settings):
     overdue = OpinionRequest.objects.get(state="requested", due_date__lt=_today())
     assert Alert.objects.filter(
         kind="review.opinion_answer", object_id=overdue.pk, level="red"
+    ).exists()
+    cert = CertificateTask.objects.get()
+    assert Alert.objects.filter(
+        kind="review.certificate_issue", object_id=cert.pk, level="red"
     ).exists()
 
 

@@ -28,6 +28,10 @@ from .schemas import (
     ReviewExpertOut,
     ReviewIssueIn,
     ReviewMessageIn,
+    ReviewNoticeAnswerIn,
+    ReviewNoticeFilters,
+    ReviewNoticeIn,
+    ReviewNoticeOut,
     ReviewOpinionIn,
     ReviewReplayOut,
     ReviewRequestFilters,
@@ -304,3 +308,64 @@ def certificate_message(request, task_id: int, payload: ReviewMessageIn):
         actor=request.auth, task=t, text=payload.text, resolves=payload.resolves
     )
     return sel.certificate_get(user=request.auth, pk=task_id)
+
+
+# --- public notices --------------------------------------------------------------------------
+
+
+@router.get("/notices", response={200: Page[ReviewNoticeOut], **READ}, summary="审批公示")
+def notice_list(request, filters: Query[ReviewNoticeFilters], page: Query[PageParams]):
+    """Notices of the caller's bureau or asking the caller's department; oversight all."""
+    return paginate(sel.notice_list(user=request.auth, filters=filters.dict()), page)
+
+
+@router.get(
+    "/notices/{int:notice_id}", response={200: ReviewNoticeOut, **DETAIL}, summary="审批公示详情"
+)
+def notice_detail(request, notice_id: int):
+    return sel.notice_get(user=request.auth, pk=notice_id)
+
+
+@router.post("/notices", response={201: ReviewNoticeOut, **WRITE}, summary="发布审批公示")
+def notice_publish(request, payload: ReviewNoticeIn):
+    """Publish a notice of a case whose item is flagged for public notice (000 §19)."""
+    record = lk_sel.record_get(user=request.auth, pk=payload.record_id)
+    regs = list(
+        Department.objects.filter(
+            pk__in=payload.regulator_ids, jurisdiction_id=record.jurisdiction_id
+        )
+    )
+    if len(regs) != len(set(payload.regulator_ids)):
+        raise ValidationFailed("bad_regulator", "监管部门须为本辖区部门", "regulator_ids")
+    n = svc.notice_publish(
+        actor=request.auth,
+        record=record,
+        title=payload.title,
+        content=payload.content,
+        period_unit=payload.period_unit,
+        period_days=payload.period_days,
+        regulators=regs,
+        starts_on=payload.starts_on,
+    )
+    return Status(201, sel.notice_get(user=request.auth, pk=n.pk))
+
+
+@router.post(
+    "/notices/{int:notice_id}/answer",
+    response={200: ReviewNoticeOut, **WRITE},
+    summary="书面答复审批公示",
+)
+def notice_answer(request, notice_id: int, payload: ReviewNoticeAnswerIn):
+    n = sel.notice_get(user=request.auth, pk=notice_id)
+    svc.notice_answer(actor=request.auth, notice=n, objection=payload.objection, text=payload.text)
+    return sel.notice_get(user=request.auth, pk=notice_id)
+
+
+@router.post(
+    "/notices/{int:notice_id}/close", response={200: ReviewNoticeOut, **WRITE}, summary="结束公示"
+)
+def notice_close(request, notice_id: int):
+    """After the period: every regulator that did not answer is deemed to have no objection."""
+    n = sel.notice_get(user=request.auth, pk=notice_id)
+    svc.notice_close(actor=request.auth, notice=n)
+    return sel.notice_get(user=request.auth, pk=notice_id)

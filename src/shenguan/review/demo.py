@@ -192,6 +192,68 @@ def _draw(approver, rec, request) -> None:
     svc.draw_opinion(actor=approver, member=first, opinion="加工流程布局合理，冷藏设施满足要求。")
 
 
+def _notice_and_certificate(j, clerk, approver, head, reg, food, housing) -> None:
+    """The food item is flagged for public notice and for certificates issued by the market
+    regulator (an item change the regulators are told of); one notice closed with an objection
+    and a deemed no-objection, one open; one certificate task past its limit."""
+    from shenguan.catalog import services as cat
+
+    cat.item_update(
+        actor=head, item=food, needs_public_notice=True, regulator_issues_certificate=True
+    )
+    food.refresh_from_db()
+    regs = [reg.department] + ([housing] if housing is not None else [])
+    old_start = _working_days_ago(14)
+    rec4 = _case(approver, food, 4, _working_days_ago(16))
+    n = svc.notice_publish(
+        actor=approver,
+        record=rec4,
+        title="聊城市金穗食品超市有限公司食品经营许可（含中央厨房）公示",
+        content="申请人拟在东昌府区东昌东路18号新建中央厨房，现予公示，联系电话13806354104。",
+        period_unit="working",
+        period_days=5,
+        regulators=regs,
+        starts_on=old_start,
+        at=_at(old_start, 9),
+    )
+    svc.notice_answer(
+        actor=reg,
+        notice=n,
+        objection=True,
+        text="经核查，排烟管道临近居民楼，需按规范加装油烟净化设施。",
+        at=_at(_working_days_ago(12), 15),
+    )
+    svc.notice_close(actor=approver, notice=n)
+    svc.notice_handle(
+        actor=approver, notice=n, party=n.parties.get(answer="objection"),
+        handling="已告知申请人整改，整改完成后由市场监管局复核。",
+    )  # fmt: skip
+    rec5 = _case(clerk, food, 5, _working_days_ago(2))
+    svc.notice_publish(
+        actor=approver,
+        record=rec5,
+        title="刘桂芳食品经营许可申请公示",
+        content="申请人刘桂芳（电话13806354105）申请在古楼街道光岳路12号经营小餐饮。",
+        period_unit="calendar",
+        period_days=7,
+        regulators=regs,
+    )
+    decided = _working_days_ago(12)
+    lk.record_update(
+        actor=approver,
+        record=rec4,
+        data={
+            "decided_on": decided,
+            "decision_number": "聊审批食许〔2026〕318号",
+            "result": "granted",
+            "licence_number": "JY23715020004104",
+            "licence_valid_until": decided.replace(year=decided.year + 5),
+        },
+    )
+    rec4.refresh_from_db()
+    lk.record_complete(actor=approver, record=rec4, at=_at(decided, 16))
+
+
 def load() -> str:
     """Demo step 55: the technical-step table and three opinion requests."""
     j = Jurisdiction.objects.filter(code=CITY).first()
@@ -262,7 +324,8 @@ def load() -> str:
     )
     experts = _experts(j, head, reg)
     _draw(approver, rec, r)
+    _notice_and_certificate(j, clerk, approver, head, reg, food, housing)
     return (
         "技术性环节清单、技术审查函 3 件（已答复、待认领、逾期未答复）、"
-        f"评审专家 {experts} 名、专家抽取 1 次"
+        f"评审专家 {experts} 名、专家抽取 1 次、审批公示 2 件、配发证照任务 1 件"
     )

@@ -16,19 +16,34 @@ def record_panel(request, record) -> dict | None:
     user = request.user
     reqs = list(sel.request_list(user=user, filters={"record_id": record.pk}))
     draws = list(sel.draw_list(user=user, filters={"record_id": record.pk}))
+    notices = list(sel.notice_list(user=user, filters={"record_id": record.pk}))
     own = user.department_id == record.department_id
     can_request = own and user.can(Perm.APPROVAL_RECORD) and record.state == "draft"
-    if not reqs and not draws and not can_request:
+    if not reqs and not draws and not notices and not can_request:
         return None
     return {
         "record": record,
         "requests": reqs,
         "draws": draws,
+        "notices": notices,
+        "can_notice": can_request and record.item.needs_public_notice,
+        "regulators": _regulators(record) if can_request else [],
         "specialities": Speciality.choices,
         "request_form": RequestForm() if can_request else None,
         "waive_form": WaiveForm() if own and user.can(Perm.APPROVAL_COMPLETE) else None,
         "open": [r for r in reqs if r.state == RequestState.REQUESTED],
     }
+
+
+def _regulators(record):
+    from shenguan.org.models import Department
+    from shenguan.org.roles import DepartmentKind
+
+    return Department.objects.filter(
+        jurisdiction_id=record.jurisdiction_id,
+        active=True,
+        kind__in=[DepartmentKind.REGULATOR, DepartmentKind.ENFORCEMENT],
+    ).order_by("sort_order", "id")
 
 
 def push_panel(request, push) -> dict | None:
@@ -53,6 +68,15 @@ def register_nav() -> None:
             group=group,
             roles=business,
             order=70,
+        )
+    )
+    register_nav(
+        NavEntry(
+            label=_("审批公示"),
+            url_name="review:notice_list",
+            group=group,
+            roles=business,
+            order=74,
         )
     )
     register_nav(

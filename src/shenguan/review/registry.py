@@ -33,4 +33,9 @@ def register_all() -> None:
         )
     )
     panels.register_nav()
+    from shenguan.outbox.sweeps import register_sweep
+
+    from .services import notices_close_due
+
+    register_sweep("review.notices_close", 600, lambda now: notices_close_due(now=now))
     register_demo_step(55, "review", demo.load)

@@ -387,3 +387,69 @@ class ReviewIssueIn(Schema):
 class ReviewMessageIn(Schema):
     text: str = Field(max_length=2000)
     resolves: bool = False
+
+
+# --- public notices ----------------------------------------------------------------------------
+
+
+class ReviewNoticeFilters(Schema):
+    state: Literal["open", "closed"] | None = Field(None, description="状态")
+    record_id: Id | None = Field(None, description="办件ID")
+
+
+class ReviewPartyOut(Schema):
+    department_id: int
+    department_name: str
+    answer: str
+    text: str
+    answered_at: dt.datetime | None
+    answered_by_name: str
+    handling: str
+
+    @staticmethod
+    def resolve_department_name(obj) -> str:
+        return obj.department.name
+
+
+class ReviewNoticeOut(Schema):
+    """A public notice with the regulators' written answers (or deemed ones)."""
+
+    id: int
+    jurisdiction_id: int
+    record_id: int
+    bureau_id: int
+    title: str
+    content: str
+    applicant_shown: str
+    period_unit: str
+    period_days: int
+    starts_on: dt.date
+    ends_on: dt.date
+    state: str
+    published_at: dt.datetime
+    closed_at: dt.datetime | None
+    parties: list[ReviewPartyOut]
+    comments: int
+
+    @staticmethod
+    def resolve_parties(obj) -> list:
+        return list(obj.parties.select_related("department").order_by("id"))
+
+    @staticmethod
+    def resolve_comments(obj) -> int:
+        return obj.comments.count()
+
+
+class ReviewNoticeIn(Schema):
+    record_id: Id
+    title: str = Field(max_length=200)
+    content: str = Field(max_length=5000)
+    period_unit: Literal["calendar", "working"]
+    period_days: int = Field(ge=1, le=90)
+    starts_on: dt.date | None = None
+    regulator_ids: list[Id] = Field(min_length=1, max_length=50)
+
+
+class ReviewNoticeAnswerIn(Schema):
+    objection: bool
+    text: str = Field("", max_length=2000)

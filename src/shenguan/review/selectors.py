@@ -132,6 +132,37 @@ def record_timeline(*, user, record) -> list[dict]:
                     "link": link,
                 }
             )
+    for n in notice_list(user=user, filters={"record_id": record.pk}):
+        link = f"/review/notices/{n.pk}/"
+        out.append(
+            {
+                "at": n.published_at,
+                "title": f"发布审批公示（{n.starts_on:%Y-%m-%d}至{n.ends_on:%Y-%m-%d}）",
+                "actor": n.published_by_name,
+                "detail": n.title,
+                "link": link,
+            }
+        )
+        for p in n.parties.select_related("department").exclude(answer="pending"):
+            out.append(
+                {
+                    "at": p.answered_at,
+                    "title": f"公示意见：{p.department.name} {p.get_answer_display()}",
+                    "actor": p.answered_by_name,
+                    "detail": p.text[:200],
+                    "link": link,
+                }
+            )
+        if n.closed_at:
+            out.append(
+                {
+                    "at": n.closed_at,
+                    "title": "公示结束",
+                    "actor": n.closed_by_name,
+                    "detail": "",
+                    "link": link,
+                }
+            )
     for t in certificate_list(user=user, filters={"record_id": record.pk}):
         link = f"/review/certificates/{t.pk}/"
         out.append(
@@ -238,3 +269,47 @@ def certificate_list(*, user, filters: dict | None = None):
 
 def certificate_get(*, user, pk):
     return _one(certificate_list(user=user), pk)
+
+
+# --- public notices ------------------------------------------------------------------------------
+
+
+def notice_list(*, user, filters: dict | None = None):
+    """Notices of the user's bureau or asking the user's department; oversight all."""
+    from .models import PublicNotice
+
+    f = filters or {}
+    qs = PublicNotice.objects.restrict(user).select_related("record", "bureau")
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("record_id"):
+        qs = qs.filter(record_id=f["record_id"])
+    return qs.order_by("-starts_on", "-id")
+
+
+def notice_get(*, user, pk):
+    return _one(notice_list(user=user), pk)
+
+
+def public_notice_list(*, jurisdiction_code: str):
+    """Notices on the public site: open ones and those closed within 90 days."""
+    from .models import PublicNotice
+
+    since = timezone.localdate() - dt.timedelta(days=90)
+    return (
+        PublicNotice.objects.filter(jurisdiction__code=jurisdiction_code, ends_on__gte=since)
+        .select_related("record__item")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def public_notice_get(pk):
+    from .models import PublicNotice
+
+    since = timezone.localdate() - dt.timedelta(days=90)
+    return _one(
+        PublicNotice.objects.filter(ends_on__gte=since).select_related(
+            "record__item", "bureau", "jurisdiction"
+        ),
+        pk,
+    )

@@ -26,4 +26,15 @@ urlpatterns = [
     path("certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
     path("certificates/<int:pk>/issue", views.certificate_issue, name="certificate_issue"),
     path("certificates/<int:pk>/messages", views.certificate_message, name="certificate_message"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/act", views.notice_act, name="notice_act"),
+    path("records/<int:record_id>/notice", views.notice_publish, name="notice_publish"),
+    path("public/<str:code>/notices/", views.public_notice_list, name="public_notice_list"),
+    path("public/notices/<int:pk>/", views.public_notice_detail, name="public_notice_detail"),
+    path(
+        "public/notices/<int:pk>/comment",
+        views.public_notice_comment,
+        name="public_notice_comment",
+    ),
 ]

@@ -8,7 +8,10 @@ from .common import (
     Conclusion,
     ExpertTitle,
     InvitationState,
+    NoticeState,
+    PartyAnswer,
     Performer,
+    PeriodUnit,
     RequestState,
     Speciality,
     StepKind,
@@ -21,6 +24,7 @@ from .experts import (
     ExpertDraw,
     ExpertSpeciality,
 )
+from .notices import NoticeComment, NoticeParty, PublicNotice
 from .opinions import OpinionRequest
 from .steps import TechnicalStep
 
@@ -37,8 +41,14 @@ __all__ = [
     "ExpertSpeciality",
     "ExpertTitle",
     "InvitationState",
+    "NoticeComment",
+    "NoticeParty",
+    "NoticeState",
     "OpinionRequest",
+    "PartyAnswer",
     "Performer",
+    "PeriodUnit",
+    "PublicNotice",
     "RequestState",
     "Speciality",
     "StepKind",

@@ -90,3 +90,26 @@ class CertificateState(models.TextChoices):
     OPEN = "open", _("待发证")
     DISPUTED = "disputed", _("对审批结果有异议（协调中）")
     ISSUED = "issued", _("已发证")
+
+
+class PeriodUnit(models.TextChoices):
+    """How a public notice's legal period is counted (公示期计算方式)."""
+
+    CALENDAR = "calendar", _("自然日")
+    WORKING = "working", _("工作日")
+
+
+class NoticeState(models.TextChoices):
+    """Where a public notice stands (公示状态)."""
+
+    OPEN = "open", _("公示中")
+    CLOSED = "closed", _("公示结束")
+
+
+class PartyAnswer(models.TextChoices):
+    """A regulator's answer to a public notice (监管部门意见)."""
+
+    PENDING = "pending", _("未答复")
+    OBJECTION = "objection", _("书面提出问题")
+    NO_OBJECTION = "no_objection", _("书面无异议")
+    DEEMED = "deemed", _("逾期视为无异议")

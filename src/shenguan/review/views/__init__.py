@@ -18,6 +18,15 @@ from .experts import (
     expert_list,
     expert_update,
 )
+from .notices import (
+    notice_act,
+    notice_detail,
+    notice_list,
+    notice_publish,
+    public_notice_comment,
+    public_notice_detail,
+    public_notice_list,
+)
 from .opinions import (
     request_answer,
     request_create,
@@ -40,6 +49,13 @@ __all__ = [
     "expert_detail",
     "expert_list",
     "expert_update",
+    "notice_act",
+    "notice_detail",
+    "notice_list",
+    "notice_publish",
+    "public_notice_comment",
+    "public_notice_detail",
+    "public_notice_list",
     "request_answer",
     "request_create",
     "request_detail",
