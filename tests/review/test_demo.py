@@ -8,12 +8,12 @@ import pytest
 from shenguan.core.demo import demo_steps
 from shenguan.review.models import (
     CertificateTask,
-    NoticeParty,
-    PublicNotice,
     DrawnExpert,
     Expert,
     ExpertDraw,
+    NoticeParty,
     OpinionRequest,
+    PublicNotice,
     TechnicalStep,
 )
 
