@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shenguan.linkage",
     "shenguan.oversight",
     "shenguan.credit",
+    "shenguan.review",
     "shenguan.public",
     "shenguan.portal",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("catalog/", include("shenguan.catalog.urls")),
     path("linkage/", include("shenguan.linkage.urls")),
     path("oversight/", include("shenguan.oversight.urls")),
+    path("review/", include("shenguan.review.urls")),
     path("public/", include("shenguan.public.urls")),
     path("credit/", include("shenguan.credit.urls")),
 ]

@@ -116,6 +116,9 @@ class PushKind(models.TextChoices):
     DISPOSAL = "disposal", _("处置结果")
     CORRECTION_REPLY = "correction_reply", _("纠错答复")
     NOTICE = "notice", _("通知函告")
+    # the review app (审批过程中的审管互动): technical opinion requests and their answers
+    TECH_REQUEST = "tech_request", _("技术审查函")
+    TECH_OPINION = "tech_opinion", _("技术审查意见")
 
 
 class PushDirection(models.TextChoices):

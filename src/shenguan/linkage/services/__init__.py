@@ -29,6 +29,7 @@ from .feedback import (
     feedback_snapshot,
 )
 from .licences import (
+    licence_certificate_record,
     licence_transition,
 )
 from .materials import (
@@ -47,6 +48,7 @@ from .notices import (
 from .pushes import (
     claim_terms,
     push_payload,
+    push_send,
 )
 from .records import (
     _mark_decided,
@@ -92,6 +94,7 @@ __all__ = [
     "group_routes",
     "jurisdiction_bureau",
     "liaison_user_ids",
+    "licence_certificate_record",
     "licence_transition",
     "material_add",
     "material_max_bytes",
@@ -104,6 +107,7 @@ __all__ = [
     "push_claim",
     "push_claim_bulk",
     "push_payload",
+    "push_send",
     "record_complete",
     "record_create",
     "record_route_manually",

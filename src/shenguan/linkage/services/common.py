@@ -30,6 +30,8 @@ CREATED_EVENT = {
     PushKind.DISPOSAL: "disposal.recorded",
     PushKind.CORRECTION_REPLY: "correction.answered",
     PushKind.NOTICE: "notice.created",
+    PushKind.TECH_REQUEST: "opinion_request.created",
+    PushKind.TECH_OPINION: "opinion.created",
 }
 
 
@@ -39,6 +41,8 @@ CLAIMED_EVENT = {
     PushKind.DISPOSAL: "disposal.claimed",
     PushKind.CORRECTION_REPLY: "correction.claimed",
     PushKind.NOTICE: "notice.claimed",
+    PushKind.TECH_REQUEST: "opinion_request.claimed",
+    PushKind.TECH_OPINION: "opinion.claimed",
 }
 
 

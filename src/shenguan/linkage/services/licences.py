@@ -201,3 +201,35 @@ def licence_transition(
             reason=reason,
         )
     return lic
+
+
+def licence_certificate_record(
+    *, actor, licence: Licence, number: str, issued_on, issuer_name: str
+) -> Licence:
+    """Enter in the register the certificate a regulator issued after the bureau's approval
+    (监管部门配发证照, 《聊城市强化审管互动工作暂行办法》第十三条): its number and date. Called by
+    the review app, which checks that the actor belongs to the issuing regulator; the licence
+    stays the bureau's (its changes of state are still the bureau's to record)."""
+    number = v.clean_text(number, "certificate_number", "证照编号", 100, required=True)
+    issued_on = v.clean_date(issued_on, "issued_on", "发证日期", required=True)
+    with transaction.atomic():
+        lic = Licence.objects.select_for_update().get(pk=licence.pk)
+        if (
+            Licence.objects.filter(jurisdiction_id=lic.jurisdiction_id, number=number)
+            .exclude(pk=lic.pk)
+            .exists()
+        ):
+            raise Conflict("duplicate_number", f"证照编号“{number}”已被使用", "certificate_number")
+        before = {"number": lic.number, "issued_on": lic.issued_on}
+        lic.number, lic.issued_on, lic.updated_at = number, issued_on, timezone.now()
+        lic.save(update_fields=["number", "issued_on", "updated_at"])
+        after = {"number": lic.number, "issued_on": lic.issued_on, "issuer": issuer_name}
+        outbox_emit(
+            event_type="licence.certificate_issued",
+            jurisdiction_id=lic.jurisdiction_id,
+            payload={"licence_id": lic.pk, "record_id": lic.record_id, **after},
+            department_ids=[lic.department_id],
+            aggregate=lic,
+        )
+        audit_record(actor=actor, action="licence.certificate", obj=lic, before=before, after=after)
+    return lic

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+from django.utils import timezone
+
 from shenguan.core.bulk import db_datetime, db_json, insert_objects, insert_rows
 from shenguan.core.i18n import source_choice
 from shenguan.core.serialize import JsonSafe, to_jsonable
@@ -231,3 +234,38 @@ def _insert_pushes(ctx: _Ctx, items: list[tuple[Push, dict]]) -> list[Push]:
             )
     outbox_emit_many(events=specs)
     return pushes
+
+
+def push_send(
+    *,
+    kind: str,
+    direction: str,
+    record: ApprovalRecord,
+    sender_id: int,
+    addressee_id: int,
+    title: str,
+    data: dict,
+    at: dt.datetime | None = None,
+) -> Push:
+    """One push about a case made by an app above linkage (the review app's technical opinion
+    requests and opinions, ADR 0028): the claim deadline of the profile, the frozen snapshot
+    `data`, the push event and the addressee's notification, like every other push. The caller
+    checks the rights and audits its own change; this runs in the caller's transaction."""
+    ctx = _Ctx(at=at or timezone.now())
+    with transaction.atomic():
+        p = _new_push(
+            ctx,
+            kind=kind,
+            direction=direction,
+            jurisdiction_id=record.jurisdiction_id,
+            sender_id=sender_id,
+            addressee_id=addressee_id,
+            title=title,
+            record=record,
+            item_id=record.item_id,
+            case_number=record.case_number,
+            applicant_name=record.applicant_name,
+            subject_date=record.accepted_on,
+        )
+        _insert_pushes(ctx, [(p, data)])
+    return p

@@ -82,7 +82,7 @@ def record_snapshot(r: ApprovalRecord, materials: list[Material], licence: Licen
             "decided_on": r.decided_on,
             "decision_number": r.decision_number,
             "result": r.result,
-            "result_label": source_choice(ApprovalResult, r.result),
+            "result_label": source_choice(ApprovalResult, r.result) if r.result else "",
             "risk_points": r.risk_points,
             "completed_at": r.completed_at,
             "source": r.source,
