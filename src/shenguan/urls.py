@@ -23,6 +23,7 @@ urlpatterns = [
     path("linkage/", include("shenguan.linkage.urls")),
     path("oversight/", include("shenguan.oversight.urls")),
     path("public/", include("shenguan.public.urls")),
+    path("documents/", include("shenguan.documents.urls")),
 ]
 
 handler400 = "shenguan.core.views.error_400"

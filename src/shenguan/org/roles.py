@@ -103,6 +103,8 @@ class Perm:
     ESCALATION_REFER = "escalation.refer"  # refer a department to the discipline office
     ACCOUNTABILITY_RECORD = "accountability.record"  # the discipline office records 问责
     OVERSIGHT_DASHBOARD = "oversight.dashboard"  # claim and monitoring dashboards
+    # seals and e-licences (documents app)
+    SEAL_MANAGE = "seal.manage"  # register, key and retire seals (security administrator)
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
@@ -204,7 +206,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.WEBHOOK_MANAGE,
         }
     ),
-    Role.SECURITY_ADMIN: frozenset({Perm.ROLE_GRANT, Perm.TOKEN_MANAGE, Perm.LOCKOUT_MANAGE}),
+    Role.SECURITY_ADMIN: frozenset(
+        {Perm.ROLE_GRANT, Perm.TOKEN_MANAGE, Perm.LOCKOUT_MANAGE, Perm.SEAL_MANAGE}
+    ),
     Role.AUDIT_ADMIN: frozenset({Perm.AUDIT_VIEW}),
 }
 

@@ -37,10 +37,13 @@ def licence_history(*, user, licence: Licence) -> QuerySet[LicenceEvent]:
 
 
 def licence_verify(*, number: str) -> list[Licence]:
-    """Licences with this number, for the public verification page (证照核验, no login)."""
+    """Licences with this number, case-insensitive, for the public verification page (证照核验,
+    no login)."""
     number = (number or "").strip()
     if not number or len(number) > 100:
         return []
     return list(
-        Licence.objects.filter(number=number).select_related("item", "department", "jurisdiction")
+        Licence.objects.filter(number__iexact=number).select_related(
+            "item", "department", "jurisdiction"
+        )
     )
