@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.conf import settings
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from shenguan.core.api_errors import error_responses
 from shenguan.core.errors import Conflict, NotFound, RateLimited
@@ -94,7 +94,7 @@ def licence_reissue(request, licence_id: int, payload: ReissueIn):
 
     lic = linkage.licence_get(user=request.auth, pk=licence_id)
     doc = svc.elicence_reissue(actor=request.auth, licence=lic, reason=payload.reason)
-    return 201, doc
+    return Status(201, doc)
 
 
 @router.get(
