@@ -73,6 +73,17 @@ def sm2_keypair() -> tuple[str, str]:
     return priv, pub
 
 
+def _fit(text: str, max_bytes: int = 64) -> str:
+    """Cut a name to the 64 UTF-8 bytes X.509 allows in O, CN and L (a Chinese character
+    takes three)."""
+    out = ""
+    for ch in text:
+        if len((out + ch).encode()) > max_bytes:
+            break
+        out += ch
+    return out
+
+
 def demo_pki(*, key_ref: str, organisation: str, region: str = "") -> DemoPki:
     """Make a local CA, the seal's signing certificate in a PKCS#12 archive and an SM2 key
     pair under `key_ref` in the key directory (demo and tests; production imports its own)."""
@@ -87,8 +98,8 @@ def demo_pki(*, key_ref: str, organisation: str, region: str = "") -> DemoPki:
     ca_name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation[:40]} 演示根证书"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(f"{_fit(organisation, 46)} 演示根证书")),
         ]
     )
     ca_cert = (
@@ -121,9 +132,11 @@ def demo_pki(*, key_ref: str, organisation: str, region: str = "") -> DemoPki:
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            *([x509.NameAttribute(NameOID.LOCALITY_NAME, region[:64])] if region else []),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation[:50]} 行政审批专用章"),
+            *([x509.NameAttribute(NameOID.LOCALITY_NAME, _fit(region))] if region else []),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+            x509.NameAttribute(
+                NameOID.COMMON_NAME, _fit(f"{_fit(organisation, 40)} 行政审批专用章")
+            ),
         ]
     )
     cert = (
