@@ -242,3 +242,40 @@ def test_completion_rolls_back_with_its_document(lk, seal):
         lsvc.record_create(actor=lk.users["approver"], data=data, complete=True)
         raise RuntimeError("after")
     assert not ElectronicLicence.objects.exists()
+
+
+@pytest.mark.django_db
+def test_operator_registers_keys_placed_in_the_key_store(lk, seal):
+    """`shenguan seal register`: a PKCS#12 and SM2 key put in the key directory by the operator
+    become the active seal (the previous one retired); a certificate from another CA is refused."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    pki = keys.demo_pki(key_ref="prod-2027", organisation=lk.bureau.name)
+    other = keys.demo_pki(key_ref="other-ca", organisation="别的机构")
+    ca_file = keys.key_dir() / "ca.pem"
+    ca_file.write_text(other.ca_pem)
+    with pytest.raises(CommandError, match="bad_chain"):
+        call_command("seal", "register", department=lk.bureau.pk, ref="prod-2027", ca=str(ca_file))
+    ca_file.write_text(pki.ca_pem)
+    out = StringIO()
+    call_command(
+        "seal", "register", department=lk.bureau.pk, ref="prod-2027", ca=str(ca_file), stdout=out
+    )
+    seal.refresh_from_db()
+    assert seal.state == "retired"
+    new = services.signing_seal(lic := complete_granted(lk, case="LC-2026-0120")[1])
+    assert new.key_ref == "prod-2027" and new.sm2_public_key == pki.sm2_public
+    doc = ElectronicLicence.objects.get(licence=lic)
+    assert doc.seal_id == new.pk and sel.verify_file(data=bytes(doc.pdf))["authentic"]
+    out = StringIO()
+    call_command("seal", "sm2-keygen", ref="fresh", stdout=out)
+    assert out.getvalue().startswith("SM2 public key: ")
+    with pytest.raises(CommandError, match="refusing"):
+        call_command("seal", "sm2-keygen", ref="fresh")
+    listing = StringIO()
+    call_command("seal", "list", stdout=listing)
+    assert "prod-2027" in listing.getvalue()
+    assert keys.sm2_private("fresh") not in listing.getvalue() + out.getvalue()

@@ -109,34 +109,96 @@ def seal_generate(
     pki = keys.demo_pki(
         key_ref=key_ref, organisation=department.name, region=department.jurisdiction.name
     )
+    return _activate(
+        actor,
+        {
+            "name": name,
+            "seal_text": seal_text,
+            "key_ref": key_ref,
+            "certificate_pem": pki.cert_pem,
+            "ca_certificate_pem": pki.ca_pem,
+            "sm2_public_key": pki.sm2_public,
+            **_cert_facts(pki.cert_pem),
+        },
+        department,
+        "seal.generate",
+    )
+
+
+def _activate(actor, seal_kwargs: dict, department, action: str) -> Seal:
+    """Create the department's new active seal, retiring the one it used before."""
     today = timezone.localdate()
     with transaction.atomic():
-        old = list(
-            Seal.objects.select_for_update().filter(
-                department_id=department.pk, state=SealState.ACTIVE
+        for old in Seal.objects.select_for_update().filter(
+            department_id=department.pk, state=SealState.ACTIVE
+        ):
+            before = _seal_view(old)
+            old.state = SealState.RETIRED
+            old.retired_on = today
+            old.retirement_memo = "启用新的电子印章密钥，原密钥停用"
+            old.save(update_fields=["state", "retired_on", "retirement_memo"])
+            audit_record(
+                actor=actor, action="seal.retire", obj=old, before=before, after=_seal_view(old)
             )
-        )
-        for s in old:
-            s.state = SealState.RETIRED
-            s.retired_on = today
-            s.retirement_memo = "启用新的电子印章密钥，原密钥停用"
-            s.save(update_fields=["state", "retired_on", "retirement_memo"])
-            audit_record(actor=actor, action="seal.retire", obj=s, after=_seal_view(s))
         seal = Seal.objects.create(
             jurisdiction_id=department.jurisdiction_id,
             department=department,
-            name=name,
-            seal_text=seal_text,
             state=SealState.ACTIVE,
-            key_ref=key_ref,
-            certificate_pem=pki.cert_pem,
-            ca_certificate_pem=pki.ca_pem,
-            sm2_public_key=pki.sm2_public,
             enabled_on=today,
-            **_cert_facts(pki.cert_pem),
+            **seal_kwargs,
         )
-        audit_record(actor=actor, action="seal.generate", obj=seal, after=_seal_view(seal))
+        audit_record(actor=actor, action=action, obj=seal, after=_seal_view(seal))
     return seal
+
+
+def seal_register(
+    *, actor, department, key_ref: str, ca_pem: str, name: str = "", seal_text: str = ""
+) -> Seal:
+    """Register a seal whose keys the security administrator put in the key store: the
+    PKCS#12 archive `<ref>.p12` (certificate issued by the deployment's CA, passphrase in
+    SHENGUAN_SEAL_PASSPHRASE) and the SM2 key `<ref>.sm2`. Checks that the archive opens, that
+    its certificate chains to `ca_pem`, and a test signature with both keys; then activates it."""
+    _require_seal_manager(actor, department.jurisdiction_id)
+    from asn1crypto import pem as asn1pem
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    signer = keys.pades_signer(key_ref)
+    cert_pem = asn1pem.armor("CERTIFICATE", signer.signing_cert.dump()).decode()
+    try:
+        ca = x509.load_pem_x509_certificate(ca_pem.encode())
+        x509.load_pem_x509_certificate(cert_pem.encode()).verify_directly_issued_by(ca)
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed(
+            "bad_chain", "签名证书不是由所给根证书签发", "ca_certificate_pem"
+        ) from exc
+    from gmssl import sm2
+
+    priv = keys.sm2_private(key_ref)
+    pub = sm2.CryptSM2(private_key=priv, public_key="")._kg(
+        int(priv, 16), sm2.default_ecc_table["g"]
+    )
+    probe = b"shenguan seal probe"
+    if not crypto.sm2_verify(
+        crypto.sm2_sign(probe, private_key=priv, public_key=pub), probe, public_key=pub
+    ):
+        raise ValidationFailed("bad_sm2_key", "SM2 密钥无法完成签名验证", "key_ref")
+    name = _clean_text(name or f"{department.name}行政审批专用章", "name", "印章名称", 100)
+    seal_text = _clean_text(seal_text or department.name, "seal_text", "印文", 60)
+    return _activate(
+        actor,
+        {
+            "name": name,
+            "seal_text": seal_text,
+            "key_ref": key_ref,
+            "certificate_pem": cert_pem,
+            "ca_certificate_pem": ca.public_bytes(serialization.Encoding.PEM).decode(),
+            "sm2_public_key": pub,
+            **_cert_facts(cert_pem),
+        },
+        department,
+        "seal.register",
+    )
 
 
 def seal_register_retired(
