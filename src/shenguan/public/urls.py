@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:code>/retained/", views.retained, name="retained"),
     path("<str:code>/planned/", views.planned, name="planned"),
     path("<str:code>/linkage/", views.linkage, name="linkage"),
+    path("<str:code>/decisions/", views.decisions, name="decisions"),
 ]
