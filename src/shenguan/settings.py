@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shenguan.review",
     "shenguan.public",
     "shenguan.portal",
+    "shenguan.documents",
 ]
 
 MIDDLEWARE = [
@@ -296,3 +297,14 @@ SHENGUAN_CREDIT_QUERY_TOKEN = os.environ.get("SHENGUAN_CREDIT_QUERY_TOKEN", "")
 SHENGUAN_CREDIT_PUSH_URL = os.environ.get("SHENGUAN_CREDIT_PUSH_URL", "")
 SHENGUAN_CREDIT_PUSH_SECRET = os.environ.get("SHENGUAN_CREDIT_PUSH_SECRET", "")
 SHENGUAN_CREDIT_TIMEOUT = float(os.environ.get("SHENGUAN_CREDIT_TIMEOUT", 3))
+# Seals and e-licences (documents app, ADR 0039-0041). Seal keys live in files under the key
+# directory on the application hosts (mode 0700), never in the database; the PKCS#12 passphrase
+# comes from SHENGUAN_SEAL_PASSPHRASE in production (the demo writes <ref>.pass beside it).
+SHENGUAN_SEAL_KEY_DIR = os.environ.get("SHENGUAN_SEAL_KEY_DIR", str(VAR_DIR / "seals"))
+# The address printed in each licence's QR code (the public verification page's origin).
+SHENGUAN_PUBLIC_BASE_URL = os.environ.get("SHENGUAN_PUBLIC_BASE_URL", "http://localhost:8000")
+# A completion with at most this many licences signs them in its own transaction; a larger one
+# (an import) queues them for the outbox worker (channel "esign").
+SHENGUAN_ELICENCE_INLINE_MAX = int(os.environ.get("SHENGUAN_ELICENCE_INLINE_MAX", 20))
+# Public verification (number look-up, file check, API) per client address and minute.
+SHENGUAN_VERIFY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SHENGUAN_VERIFY_RATE_LIMIT", 60))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("review/", include("shenguan.review.urls")),
     path("public/", include("shenguan.public.urls")),
     path("credit/", include("shenguan.credit.urls")),
+    path("documents/", include("shenguan.documents.urls")),
 ]
 
 handler400 = "shenguan.core.views.error_400"

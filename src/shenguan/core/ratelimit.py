@@ -28,3 +28,12 @@ def hit(scope: str, *, seconds: int = 60, now: float | None = None) -> tuple[int
         # the first request of a window clears the subject's finished windows
         RateCounter.objects.filter(scope=scope, window__lt=window).delete()
         return 1, left
+
+
+def over_public_limit(request, scope: str, *, per_minute: int) -> int | None:
+    """Count a request of an unauthenticated public service per client address; the seconds
+    to wait when it is over `per_minute` in the current minute, else None."""
+    from .middleware import client_ip
+
+    count, left = hit(f"{scope}:{client_ip(request)}")
+    return left if count > per_minute else None

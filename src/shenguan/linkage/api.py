@@ -344,6 +344,17 @@ def licence_verify(request, number: str):
 
     if len(number) > 100:
         raise ValidationFailed("too_long", "证照编号不得超过100个字符", "number")
+    from django.conf import settings
+
+    from shenguan.core.errors import RateLimited
+    from shenguan.core.ratelimit import over_public_limit
+
+    limit = getattr(settings, "SHENGUAN_VERIFY_RATE_LIMIT_PER_MINUTE", 60)
+    left = over_public_limit(request, "verify", per_minute=limit)
+    if left is not None:
+        err = RateLimited("rate_limited", f"核验请求过于频繁：每分钟不得超过 {limit} 次")
+        err.retry_after = left
+        raise err
     return [
         {
             "number": lic.number,

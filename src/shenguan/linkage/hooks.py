@@ -134,7 +134,9 @@ def timeline_entries(*, user, record) -> list[dict]:
 
 # --- page panels -------------------------------------------------------------------------------
 
-PANEL_PAGES = ("record", "push", "licence", "record_form")
+# "verify": the public verification page (no login; obj: the licences found, or None before a
+# search), e.g. the documents app's upload of a signed PDF.
+PANEL_PAGES = ("record", "push", "licence", "record_form", "verify")
 
 
 @dataclass(frozen=True)

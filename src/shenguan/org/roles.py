@@ -108,6 +108,8 @@ class Perm:
     CREDIT_MANAGE = "credit.manage"  # import lists, warning entries, credit repair, exports
     CREDIT_OVERRIDE = "credit.override"  # accept a restricted subject with a recorded reason
     COMMITMENT_VERIFY = "commitment.verify"  # record a 告知承诺 kept / not kept
+    # seals and e-licences (documents app)
+    SEAL_MANAGE = "seal.manage"  # register, key and retire seals (security administrator)
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
@@ -209,7 +211,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.WEBHOOK_MANAGE,
         }
     ),
-    Role.SECURITY_ADMIN: frozenset({Perm.ROLE_GRANT, Perm.TOKEN_MANAGE, Perm.LOCKOUT_MANAGE}),
+    Role.SECURITY_ADMIN: frozenset(
+        {Perm.ROLE_GRANT, Perm.TOKEN_MANAGE, Perm.LOCKOUT_MANAGE, Perm.SEAL_MANAGE}
+    ),
     Role.AUDIT_ADMIN: frozenset({Perm.AUDIT_VIEW}),
 }
 

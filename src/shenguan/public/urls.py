@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:code>/planned/", views.planned, name="planned"),
     path("<str:code>/linkage/", views.linkage, name="linkage"),
     path("<str:code>/credit/", views.credit_publicity, name="credit"),
+    path("<str:code>/decisions/", views.decisions, name="decisions"),
 ]

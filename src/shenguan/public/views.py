@@ -320,3 +320,93 @@ def credit_publicity(request, code: str):
             "page_query": _query(request, drop=("format", "page")),
         },
     )
+
+
+DECISION_HEADERS = [
+    "决定日期",
+    "审批事项",
+    "申请人",
+    "决定文书号",
+    "审批结果",
+    "证照编号",
+    "办理部门",
+]
+
+
+def _decision_filters(request) -> dict:
+    import datetime as dt
+
+    get = request.GET
+    out = {
+        "item": (get.get("item") or "").strip()[:100] or None,
+        "q": (get.get("q") or "").strip()[:100] or None,
+        "result": get.get("result") if get.get("result") in ("granted", "refused") else None,
+        "since": None,
+        "until": None,
+    }
+    for key in ("since", "until"):
+        try:
+            out[key] = dt.date.fromisoformat(get.get(key) or "")
+        except ValueError:
+            out[key] = None
+    return out
+
+
+def decision_rows(records) -> list[dict]:
+    """The public view of decisions: a natural person's name masked (张*)."""
+    from shenguan.core.masking import mask_name
+
+    return [
+        {
+            "decided_on": r.decided_on,
+            "item": r.item.name,
+            "applicant": mask_name(r.applicant_name)
+            if r.applicant_kind == "person"
+            else r.applicant_name,
+            "decision_number": r.decision_number,
+            "result": r.get_result_display(),
+            "result_code": r.result,
+            "licence_number": r.licence_number,
+            "department": r.department.name,
+        }
+        for r in records
+    ]
+
+
+@require_GET
+def decisions(request, code: str):
+    """Decisions of the jurisdiction (审批结果公开, 004 三(六)): item, applicant (natural persons
+    masked), decision number, date and result, with search and the page as xlsx or csv."""
+    from shenguan.linkage import selectors as linkage
+
+    j = _jurisdiction(code)
+    f = _decision_filters(request)
+    page = _page(request, linkage.public_decisions(jurisdiction_id=j.pk, filters=f))
+    rows = decision_rows(page.object_list)
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        data = (
+            [
+                r["decided_on"].isoformat(),
+                r["item"],
+                r["applicant"],
+                r["decision_number"],
+                r["result"],
+                r["licence_number"],
+                r["department"],
+            ]
+            for r in rows
+        )
+        return exports.file_response(fmt, f"{j.name}审批结果公开", DECISION_HEADERS, data)
+    return render(
+        request,
+        "public/decisions.html",
+        {
+            "j": j,
+            "rows": rows,
+            "page": page,
+            "f": f,
+            "query": _query(request),
+            "page_query": _query(request, drop=("format", "page")),
+        },
+    )

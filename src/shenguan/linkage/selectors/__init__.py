@@ -36,6 +36,7 @@ from .pushes import (
 )
 from .records import (
     material_get,
+    public_decisions,
     record_get,
     record_list,
     suspended_working_days,
@@ -61,6 +62,7 @@ __all__ = [
     "material_get",
     "notice_get",
     "notice_list",
+    "public_decisions",
     "push_get",
     "push_list",
     "push_timeline",

@@ -84,3 +84,47 @@ def suspended_working_days(
 def material_get(*, user, pk) -> Material:
     """One material whose record the actor may see, or 404."""
     return _one(Material.objects.restrict(user).select_related("record"), pk)
+
+
+def public_decisions(*, jurisdiction_id: int, filters: dict | None = None) -> QuerySet:
+    """Decisions of a jurisdiction open to the public (审批过程和结果公开, 004 三(六)): completed
+    cases with a result, newest decision first. No user: callers mask natural persons."""
+    qs = (
+        ApprovalRecord.objects.filter(
+            jurisdiction_id=jurisdiction_id, state="completed", decided_on__isnull=False
+        )
+        .exclude(result="")
+        .select_related("item", "department")
+        .only(
+            "id",
+            "item__name",
+            "department__name",
+            "applicant_kind",
+            "applicant_name",
+            "decision_number",
+            "decided_on",
+            "result",
+            "licence_number",
+        )
+        .order_by("-decided_on", "-id")
+    )
+    f = filters or {}
+    if f.get("item"):
+        qs = qs.filter(item__name__contains=f["item"])
+    if f.get("result") in ("granted", "refused"):
+        qs = qs.filter(result=f["result"])
+    if f.get("q"):
+        from django.db.models import Q
+
+        q = f["q"]
+        # a holder is searched by the full name of a legal person only (persons are masked)
+        qs = qs.filter(
+            Q(decision_number__contains=q)
+            | Q(licence_number__iexact=q)
+            | Q(applicant_kind="legal", applicant_name__contains=q)
+        )
+    if f.get("since"):
+        qs = qs.filter(decided_on__gte=f["since"])
+    if f.get("until"):
+        qs = qs.filter(decided_on__lte=f["until"])
+    return qs

@@ -82,12 +82,35 @@ def licence_detail(request, pk: int):
     )
 
 
+def verify_rate_limited(request):
+    """The public verification is limited per client address and minute (a number look-up or a
+    file check each count one); over it, a 429 page with Retry-After (ADR 0015)."""
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    from shenguan.core.ratelimit import over_public_limit
+
+    limit = getattr(settings, "SHENGUAN_VERIFY_RATE_LIMIT_PER_MINUTE", 60)
+    left = over_public_limit(request, "verify", per_minute=limit)
+    if left is None:
+        return None
+    resp = HttpResponse(
+        _("核验请求过于频繁，请稍后再试。"), status=429, content_type="text/plain; charset=utf-8"
+    )
+    resp["Retry-After"] = str(left)
+    return resp
+
+
 @require_GET
 def licence_verify(request):
     """Public licence verification by number (证照核验，无需登录): item, masked holder, state,
     validity."""
+    limited = verify_rate_limited(request)
+    if limited:
+        return limited
     form = VerifyForm(request.GET or None)
     results = None
+    found = None
     if request.GET and form.is_valid():
         found = sel.licence_verify(number=form.cleaned_data["number"])
         today = timezone.localdate()
@@ -109,6 +132,10 @@ def licence_verify(request):
                     "state_since": lic.state_since,
                 }
             )
-    resp = render(request, "linkage/public_verify.html", {"form": form, "results": results})
+    resp = render(
+        request,
+        "linkage/public_verify.html",
+        {"form": form, "results": results, "panels": hooks.panels_for("verify", request, found)},
+    )
     resp["Cache-Control"] = "no-store"
     return resp

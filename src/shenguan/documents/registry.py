@@ -1,0 +1,43 @@
+"""Everything the documents app registers with core, outbox and linkage (called from ready())."""
+
+from __future__ import annotations
+
+
+def register_all() -> None:
+    """Linkage hooks and panels, the outbox signing channel, the demo step."""
+    from shenguan.core.demo import register_demo_step
+    from shenguan.linkage import hooks
+    from shenguan.outbox.channels import register_channel
+
+    from . import demo, home, linkage_hooks, panels, services
+
+    hooks.register(hooks.RECORDS_COMPLETED, linkage_hooks.on_records_completed)
+    hooks.register(hooks.LICENCE_TRANSITIONED, linkage_hooks.on_licence_transitioned)
+    hooks.register_panel(
+        hooks.Panel(
+            page="licence",
+            name="documents",
+            template="documents/panel_licence.html",
+            context=panels.licence_panel,
+        )
+    )
+    hooks.register_panel(
+        hooks.Panel(
+            page="record",
+            name="documents",
+            template="documents/panel_record.html",
+            context=panels.record_panel,
+        )
+    )
+    hooks.register_panel(
+        hooks.Panel(
+            page="verify",
+            name="documents",
+            template="documents/panel_verify.html",
+            context=panels.verify_panel,
+        )
+    )
+    register_channel(services.ESIGN_CHANNEL, services.deliver_esign)
+    register_demo_step(25, "documents_seals", demo.load_seals)
+    register_demo_step(70, "documents", demo.load)
+    home.register()
