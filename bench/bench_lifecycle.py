@@ -71,6 +71,20 @@ class _Counter:
         self.statements = 0
         self.selects = 0
 
+    def copy_wrapper(self):
+        """Count PostgreSQL COPY commands too (they bypass Django's cursor): two round trips
+        each (the command, then the data)."""
+        import psycopg
+
+        real = psycopg.Cursor.copy
+        counter = self
+
+        def copy(cur, statement, *args, **kwargs):
+            counter.statements += 2
+            return real(cur, statement, *args, **kwargs)
+
+        return real, copy
+
     def __call__(self, execute, sql, params, many, context):
         self.statements += 1
         if sql.lstrip()[:6].upper() == "SELECT":
@@ -101,9 +115,16 @@ def _lifecycle(users: dict, item_id: int, tag: str, counters: dict | None = None
     def step(name, fn):
         if counters is None:
             return fn()
+        import psycopg
+
         c = _Counter()
-        with connection.execute_wrapper(c):
-            out = fn()
+        real, copy = c.copy_wrapper()
+        psycopg.Cursor.copy = copy
+        try:
+            with connection.execute_wrapper(c):
+                out = fn()
+        finally:
+            psycopg.Cursor.copy = real
         counters.setdefault(name, []).append((c.statements + 2, c.selects))
         return out
 
