@@ -29,6 +29,8 @@ def main() -> int:
     if args.names:
         modules = [m for m in modules if m.removeprefix("bench_") in args.names]
     out = {"database": harness.database_label(), "quick": args.quick, "results": {}}
+    # the machine's limits in this run: figures are read as ratios to them (issue 15 item 6)
+    out["calibration"] = harness.calibration()
     failed = False
     for name in modules:
         mod = importlib.import_module(f"bench.{name}")

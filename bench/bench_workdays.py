@@ -59,12 +59,35 @@ def run(quick: bool = False) -> dict:
     ends = [FIRST + dt.timedelta(days=rng.randrange(span + 1)) for _ in range(n)]
     between_args = list(zip(starts, ends, strict=True))
 
+    batch_rates = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        workdays.add_working_days_many(starts, budgets)
+        batch_rates.append(n / (time.perf_counter() - t0))
+    from bench import harness
+
+    loop = harness.calibration()["python_loop_mops"] * 1e6
     provisional = sum(workdays.add_working_days(s, b).provisional for s, b in add_args[:10_000])
     return {
         "calendar_load_seconds": round(load_seconds, 4),
         "add_working_days_date": _rounds(workdays.add_working_days, add_args, rounds),
         "add_working_days_datetime": _rounds(workdays.add_working_days, add_dt_args, rounds),
         "working_days_between": _rounds(workdays.working_days_between, between_args, rounds),
+        # the sweep's form: one call over a million open deadlines (issue 15 item 5)
+        "add_working_days_many": {
+            "ops_per_second_best": round(max(batch_rates)),
+            "ops_per_second_median": round(statistics.median(batch_rates)),
+            "operations": n,
+            "rounds": rounds,
+        },
+        "target_ops_per_second": 1_000_000,
+        # operations per pure-Python loop iteration of this machine (calibration): travels
+        "ops_per_python_loop_iteration": {
+            "add_working_days_date": round(
+                _rounds(workdays.add_working_days, add_args, 1)["ops_per_second_best"] / loop, 3
+            ),
+            "add_working_days_many": round(max(batch_rates) / loop, 3),
+        },
         "inputs": {
             "start_range": [str(FIRST), str(LAST)],
             "budget_range": [0, 60],

@@ -110,3 +110,41 @@ def test_a_hypothetical_calendar_previews_without_touching_the_cache():
     assert add_working_days(dt.date(2026, 12, 30), 2) == workdays.Due(dt.date(2027, 1, 1), True)
     assert workdays.span_provisional(dt.date(2026, 12, 1), dt.date(2027, 1, 5))
     assert not workdays.span_provisional(dt.date(2026, 12, 1), dt.date(2027, 1, 5), cal=cal)
+
+
+def _walk(start: dt.date, n: int) -> dt.date:
+    """Oracle: n working days after the day of receipt, stepping day by day on chinese-calendar."""
+    d = start
+    while not chinese_calendar.is_workday(d):
+        d += dt.timedelta(days=1)
+    while n:
+        d += dt.timedelta(days=1)
+        if chinese_calendar.is_workday(d):
+            n -= 1
+    return d
+
+
+@pytest.mark.django_db
+def test_the_precomputed_index_agrees_with_a_day_by_day_walk():
+    import random
+
+    rng = random.Random(15)
+    starts = [dt.date(2004, 1, 1) + dt.timedelta(days=rng.randrange(8000)) for _ in range(400)]
+    budgets = [rng.randint(0, 60) for _ in starts]
+    many = workdays.add_working_days_many(starts, budgets)
+    for s, n, got in zip(starts, budgets, many, strict=True):
+        due = add_working_days(s, n)
+        assert due == got
+        assert due.date == _walk(s, n), (s, n)
+        assert due.provisional == (due.date.year > 2026)
+        end = s + dt.timedelta(days=n * 2)
+        expected = sum(
+            1
+            for i in range(1, (end - s).days + 1)
+            if chinese_calendar.is_workday(s + dt.timedelta(days=i))
+        )
+        assert working_days_between(s, end) == expected
+        assert working_days_between(end, s) == -expected
+        if not chinese_calendar.is_workday(s):
+            assert workdays.receipt_date(s) == _walk(s, 0) > s
+        assert workdays.next_working_day(s) == _walk(s + dt.timedelta(days=1), 0)

@@ -32,21 +32,52 @@ class Due(NamedTuple):
 
 
 class _Calendar:
-    """An in-memory index of working days between 2004 and 2100."""
+    """An in-memory index of working days between 2004 and 2100, precomputed per day ordinal
+    (issue 15 item 5): each operation is a few list look-ups, no search and no date arithmetic.
+
+    For the day at offset i = ordinal − base: `rank[i]` is the index in `ordinals` of the first
+    working day on or after it (bisect_left), `work[i]` whether it is one (so bisect_right is
+    rank + work), `unloaded_from[i]` the first ordinal on or after it that lies in a year with no
+    loaded calendar (a span a…b is provisional when unloaded_from[a] ≤ b), and `dues[k]` the
+    Due of the k-th working day with each provisional flag, built once."""
 
     def __init__(self, holidays: set, workdays: set, years: set, stamp):
         self.holidays = holidays
         self.workdays = workdays
         self.years = frozenset(years)
         self.stamp = stamp
+        base = FIRST.toordinal()
+        size = LAST.toordinal() - base + 1
         days: list[int] = []
+        rank: list[int] = [0] * size
+        work: list[int] = [0] * size
+        unloaded: list[int] = [0] * size
         d = FIRST
         one = dt.timedelta(days=1)
-        while d <= LAST:
+        for i in range(size):
+            rank[i] = len(days)
             if self._is_working(d):
                 days.append(d.toordinal())
+                work[i] = 1
             d += one
+        beyond = LAST.toordinal() + 1
+        nxt = beyond
+        for i in range(size - 1, -1, -1):
+            if dt.date.fromordinal(base + i).year not in self.years:
+                nxt = base + i
+            unloaded[i] = nxt
         self.ordinals = days
+        self.base = base
+        self.size = size
+        self.rank = rank
+        self.work = work
+        self.unloaded_from = unloaded
+        dates = [dt.date.fromordinal(o) for o in days]
+        self.dates = dates
+        self.dues = (
+            [Due(x, False) for x in dates],
+            [Due(x, True) for x in dates],
+        )
 
     def _is_working(self, d: dt.date) -> bool:
         if d in self.holidays:
@@ -103,9 +134,16 @@ def invalidate() -> None:
         _checked_at = 0.0
 
 
+_close_cache: tuple[str, dt.time] | None = None
+
+
 def _office_close() -> dt.time:
-    h, m = settings.SHENGUAN_OFFICE_CLOSE.split(":")
-    return dt.time(int(h), int(m))
+    global _close_cache
+    value = settings.SHENGUAN_OFFICE_CLOSE
+    if _close_cache is None or _close_cache[0] != value:
+        h, m = value.split(":")
+        _close_cache = (value, dt.time(int(h), int(m)))
+    return _close_cache[1]
 
 
 def local_date(moment: dt.datetime | dt.date) -> dt.date:
@@ -129,10 +167,11 @@ def hypothetical(holidays: set, workdays: set, years: set) -> _Calendar:
 
 def is_working_day(d: dt.date, *, cal: _Calendar | None = None) -> bool:
     """Whether a date is a working day (工作日)."""
-    _check_range(d)
     cal = cal or calendar()
-    i = bisect.bisect_left(cal.ordinals, d.toordinal())
-    return i < len(cal.ordinals) and cal.ordinals[i] == d.toordinal()
+    i = d.toordinal() - cal.base
+    if not 0 <= i < cal.size:
+        _check_range(d)
+    return cal.work[i] == 1
 
 
 def is_provisional(d: dt.date) -> bool:
@@ -155,10 +194,35 @@ def span_provisional(a: dt.date, b: dt.date, *, cal: _Calendar | None = None) ->
 def next_working_day(d: dt.date, *, cal: _Calendar | None = None) -> dt.date:
     """The first working day strictly after d."""
     cal = cal or calendar()
-    i = bisect.bisect_right(cal.ordinals, d.toordinal())
-    if i >= len(cal.ordinals):
+    i = d.toordinal() - cal.base
+    if 0 <= i < cal.size:
+        k = cal.rank[i] + cal.work[i]
+    else:
+        k = bisect.bisect_right(cal.ordinals, d.toordinal())
+    if k >= len(cal.ordinals):
         raise ValueError(f"no working day after {d} within the supported range")
-    return dt.date.fromordinal(cal.ordinals[i])
+    return cal.dates[k]
+
+
+def _receipt_offset(start, office_close, cal: _Calendar) -> tuple[int, int]:
+    """(offset of the start's local date, index of its receipt day in cal.ordinals)."""
+    if type(start) is dt.date:
+        i = start.toordinal() - cal.base
+        if not 0 <= i < cal.size:
+            _check_range(start)
+        return i, cal.rank[i]
+    if not isinstance(start, dt.datetime):
+        raise TypeError(f"a date or an aware datetime, not {type(start).__name__}")
+    if start.tzinfo is None:
+        raise ValueError("naive datetime: store aware UTC datetimes")
+    local = start.astimezone(SHANGHAI)
+    d = local.date()
+    i = d.toordinal() - cal.base
+    if not 0 <= i < cal.size:
+        _check_range(d)
+    late = local.time() >= (office_close or _office_close())
+    # a working day before close counts as itself; otherwise the next working day after it
+    return i, cal.rank[i] + (cal.work[i] if late else 0)
 
 
 def receipt_date(
@@ -168,15 +232,11 @@ def receipt_date(
     cal: _Calendar | None = None,
 ) -> dt.date:
     """The working day on which an event counts as received (see module docstring)."""
-    d = local_date(start)
-    _check_range(d)
-    late = False
-    if isinstance(start, dt.datetime):
-        close = office_close or _office_close()
-        late = start.astimezone(SHANGHAI).time() >= close
-    if late or not is_working_day(d, cal=cal):
-        return next_working_day(d, cal=cal)
-    return d
+    cal = cal or calendar()
+    _i, k = _receipt_offset(start, office_close, cal)
+    if k >= len(cal.ordinals):
+        raise ValueError(f"no working day after {local_date(start)} within the supported range")
+    return cal.dates[k]
 
 
 def add_working_days(
@@ -190,24 +250,54 @@ def add_working_days(
     if n < 0:
         raise ValueError("a working-day budget cannot be negative")
     cal = cal or calendar()
-    r = receipt_date(start, office_close, cal=cal)
-    i = bisect.bisect_left(cal.ordinals, r.toordinal())
-    if i + n >= len(cal.ordinals):
+    if type(start) is dt.date:  # the common case, inline
+        i = start.toordinal() - cal.base
+        if not 0 <= i < cal.size:
+            _check_range(start)
+        k = cal.rank[i] + n
+    else:
+        i, k = _receipt_offset(start, office_close, cal)
+        k += n
+    if k >= len(cal.ordinals):
+        r = receipt_date(start, office_close, cal=cal)
         raise ValueError(f"{n} working days after {r} is beyond the supported range")
-    due = dt.date.fromordinal(cal.ordinals[i + n])
-    return Due(due, span_provisional(local_date(start), due, cal=cal))
+    return cal.dues[cal.unloaded_from[i] <= cal.ordinals[k]][k]
+
+
+def add_working_days_many(starts, budgets, *, cal: _Calendar | None = None) -> list[Due]:
+    """add_working_days over parallel sequences of dates and budgets, in one pass (sweeps over
+    many deadlines): the same results, without a call per operation."""
+    cal = cal or calendar()
+    base, size, rank, ords = cal.base, cal.size, cal.rank, cal.ordinals
+    unloaded, dues = cal.unloaded_from, cal.dues
+    out = []
+    append = out.append
+    for start, n in zip(starts, budgets, strict=True):
+        if type(start) is not dt.date or n < 0:
+            append(add_working_days(start, n, cal=cal))
+            continue
+        i = start.toordinal() - base
+        if not 0 <= i < size:
+            _check_range(start)
+        k = rank[i] + n
+        if k >= len(ords):
+            append(add_working_days(start, n, cal=cal))  # raises, naming the date
+        append(dues[unloaded[i] <= ords[k]][k])
+    return out
 
 
 def working_days_between(a: dt.date, b: dt.date, *, cal: _Calendar | None = None) -> int:
     """Working days d with a < d ≤ b (negative when b is before a)."""
-    if b < a:
-        return -working_days_between(b, a, cal=cal)
-    _check_range(a)
-    _check_range(b)
     cal = cal or calendar()
-    lo = bisect.bisect_right(cal.ordinals, a.toordinal())
-    hi = bisect.bisect_right(cal.ordinals, b.toordinal())
-    return hi - lo
+    base, size = cal.base, cal.size
+    i = a.toordinal() - base
+    j = b.toordinal() - base
+    if not (0 <= i < size and 0 <= j < size):
+        _check_range(a)
+        _check_range(b)
+    # bisect_right of each: rank + work
+    rank, work = cal.rank, cal.work
+    return (rank[j] + work[j]) - (rank[i] + work[i])
 
 
 def end_of_day(d: dt.date) -> dt.datetime:

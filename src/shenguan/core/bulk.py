@@ -138,6 +138,16 @@ def insert_rows(
             checks = _checks.get(_conn_key())
             if checks is not None:
                 checks.check(cur, model, fields, rows)
+            elif len(rows) <= SMALL_BATCH:
+                # a few rows (one step of one case): one INSERT is one round trip, where COPY
+                # takes two (the COPY command, then the data) — issue 15
+                row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+                cur.execute(
+                    f"INSERT INTO {table} ({quoted}) VALUES "  # noqa: S608
+                    + ", ".join([row_sql] * len(rows)),
+                    [v for r in rows for v in r],
+                )
+                return len(rows)
             types = _binary_types(cur, opts.db_table, columns)
             if types is None:
                 with cur.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
@@ -184,6 +194,14 @@ def insert_objects(objs: Sequence[dj_models.Model]) -> None:
         return
     opts = model._meta
     fields = list(opts.concrete_fields)
+    if (
+        len(objs) <= SMALL_BATCH
+        and isinstance(opts.pk, dj_models.AutoField)
+        and _checks.get(_conn_key()) is None
+        and all(o.pk is None for o in objs)
+    ):
+        _insert_returning(model, fields, objs)
+        return
     if isinstance(opts.pk, dj_models.AutoField):  # also Big- and SmallAutoField
         unset = [o for o in objs if o.pk is None]
         for o, pk in zip(unset, allocate_ids(model, len(unset)), strict=True):
@@ -196,6 +214,38 @@ def insert_objects(objs: Sequence[dj_models.Model]) -> None:
     ]
     insert_rows(model, names, rows)
     for o in objs:
+        o._state.adding = False
+        o._state.db = connection.alias
+
+
+# Up to this many rows, PostgreSQL writes take one INSERT (keys by RETURNING) rather than a
+# sequence call and a COPY: the interactive path writes one or two rows per table.
+SMALL_BATCH = 8
+
+
+def _insert_returning(model, fields: list, objs: Sequence[dj_models.Model]) -> None:
+    """Insert a few instances in one statement, their keys returned (one round trip)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("insert_objects must run inside the service's transaction")
+    opts = model._meta
+    qn = connection.ops.quote_name
+    cols = [f for f in fields if f is not opts.pk]
+    pairs = [(f.attname, _encoder(f)) for f in cols]
+    params = []
+    for o in objs:
+        for n, enc in pairs:
+            v = getattr(o, n)
+            params.append(v if enc is None else enc(v))
+    row_sql = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    sql = (
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in cols)}) "  # noqa: S608
+        f"VALUES {', '.join([row_sql] * len(objs))} RETURNING {qn(opts.pk.column)}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        ids = [r[0] for r in cur.fetchall()]
+    for o, pk in zip(objs, ids, strict=True):
+        o.pk = pk
         o._state.adding = False
         o._state.db = connection.alias
 
