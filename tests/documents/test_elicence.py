@@ -275,7 +275,17 @@ def test_operator_registers_keys_placed_in_the_key_store(lk, seal):
     assert out.getvalue().startswith("SM2 public key: ")
     with pytest.raises(CommandError, match="refusing"):
         call_command("seal", "sm2-keygen", ref="fresh")
+    call_command(
+        "seal",
+        "retired",
+        department=lk.reg_a.pk,
+        name="原市场监管局行政审批专用章",
+        date="2021-09-01",
+        memo="划转后停止使用",
+        stdout=StringIO(),
+    )
     listing = StringIO()
     call_command("seal", "list", stdout=listing)
+    assert "原市场监管局行政审批专用章" in listing.getvalue()
     assert "prod-2027" in listing.getvalue()
     assert keys.sm2_private("fresh") not in listing.getvalue() + out.getvalue()

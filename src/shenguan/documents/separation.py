@@ -51,8 +51,10 @@ def on_record_validate(*, actor=None, record=None, phase: str = "", **_ignored) 
 
 
 def _audit_waived(actor, record, phase: str) -> None:
+    if not (_same_person(actor, record) and _deciding(record, phase)):
+        return
     required, waiver = _rule(record.jurisdiction_id)
-    if required and waiver and _same_person(actor, record) and _deciding(record, phase):
+    if required and waiver:
         audit_record(
             actor=actor,
             action="approval.separation_waived",
