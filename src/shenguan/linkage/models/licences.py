@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from shenguan.core.models import JurisdictionScoped
@@ -54,6 +55,8 @@ class Licence(JurisdictionScoped):
         ]
         indexes = [
             models.Index(fields=["number"], name="lk_lic_number"),
+            # the public verification matches numbers case-insensitively (UPPER on PostgreSQL)
+            models.Index(Upper("number"), name="lk_lic_number_upper"),
             models.Index(fields=["jurisdiction", "state", "valid_until"], name="lk_lic_j_state"),
         ]
 
