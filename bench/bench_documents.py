@@ -79,8 +79,11 @@ def _licences(j, bureau, item, n: int, prefix: str) -> list:
         )
         for i in range(n)
     ]
+    from django.db import transaction
+
     for k in range(0, n, 20_000):
-        insert_objects(rows[k : k + 20_000])
+        with transaction.atomic():
+            insert_objects(rows[k : k + 20_000])
     return rows
 
 

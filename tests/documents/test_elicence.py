@@ -275,7 +275,38 @@ def test_operator_registers_keys_placed_in_the_key_store(lk, seal):
     assert out.getvalue().startswith("SM2 public key: ")
     with pytest.raises(CommandError, match="refusing"):
         call_command("seal", "sm2-keygen", ref="fresh")
+    call_command(
+        "seal",
+        "retired",
+        department=lk.reg_a.pk,
+        name="原市场监管局行政审批专用章",
+        date="2021-09-01",
+        memo="划转后停止使用",
+        stdout=StringIO(),
+    )
     listing = StringIO()
     call_command("seal", "list", stdout=listing)
+    assert "原市场监管局行政审批专用章" in listing.getvalue()
     assert "prod-2027" in listing.getvalue()
     assert keys.sm2_private("fresh") not in listing.getvalue() + out.getvalue()
+
+
+@pytest.mark.django_db
+def test_garbage_uploads_are_rejected_without_errors(lk, seal):
+    """Truncated, spliced and random files that start like a PDF give a verdict, never a 500."""
+    import random
+
+    _rec, lic = complete_granted(lk, case="LC-2026-0130")
+    pdf = bytes(ElectronicLicence.objects.get(licence=lic).pdf)
+    rnd = random.Random(14)
+    samples = [
+        pdf[: len(pdf) // 2],
+        pdf[:-200],
+        b"%PDF-1.7\n" + bytes(rnd.getrandbits(8) for _ in range(4000)),
+        pdf.replace(b"/ByteRange", b"/ByteRangX"),
+        pdf.replace(b"/Contents <", b"/Contents (", 1),
+        b"%PDF-1.4\n%%EOF",
+    ]
+    for data in samples:
+        out = sel.verify_file(data=data)
+        assert not out["authentic"] and out["verdict"].startswith("核验未通过")

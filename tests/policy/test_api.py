@@ -46,7 +46,7 @@ def test_read_profiles(world):
     r = c.get(f"{BASE}/profiles/liaocheng-2021")
     body = r.json()
     params = {p["param"]: p for p in body["params"]}
-    assert len(params) == len(PolicyParams.model_fields) == 34
+    assert len(params) == len(PolicyParams.model_fields) == 36
     assert params["claim_window_days"]["value"] == 2
     assert params["claim_window_days"]["title"] == "监管部门认领时限（工作日）"
     assert params["claim_window_days"]["display"] == "2 个工作日"

@@ -112,7 +112,6 @@ def pades_validate(pdf: bytes, *, ca_pem: str, cert_pem: str) -> PadesResult:
     """Check the file's last signature against the seal's CA and certificate (offline: no
     revocation fetching; the seal's certificate is compared byte for byte)."""
     from asn1crypto import pem, x509
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -121,7 +120,7 @@ def pades_validate(pdf: bytes, *, ca_pem: str, cert_pem: str) -> PadesResult:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sigs = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+    except Exception:  # any unreadable upload is "not a valid PDF", never a 500
         res.problems.append("文件不是有效的 PDF")
         return res
     if not sigs:

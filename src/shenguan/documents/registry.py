@@ -9,9 +9,13 @@ def register_all() -> None:
     from shenguan.linkage import hooks
     from shenguan.outbox.channels import register_channel
 
-    from . import demo, home, linkage_hooks, panels, services
+    from . import demo, home, linkage_hooks, panels, separation, services
 
     hooks.register(hooks.RECORDS_COMPLETED, linkage_hooks.on_records_completed)
+    hooks.register(hooks.RECORD_VALIDATE, separation.on_record_validate)
+    hooks.register(hooks.RECORD_CREATED, separation.on_record_created)
+    hooks.register(hooks.RECORD_UPDATED, separation.on_record_updated)
+    hooks.register(hooks.RECORDS_COMPLETED, separation.on_records_completed)
     hooks.register(hooks.LICENCE_TRANSITIONED, linkage_hooks.on_licence_transitioned)
     hooks.register_panel(
         hooks.Panel(

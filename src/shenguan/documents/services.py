@@ -257,14 +257,13 @@ def seal_retire(*, actor, seal: Seal, retired_on, retirement_memo: str) -> Seal:
 # --- electronic licences -----------------------------------------------------------------------
 
 
-def signing_seal(licence) -> Seal | None:
+def signing_seal(licence, *, seals: list[Seal] | None = None) -> Seal | None:
     """The seal that signs a licence: the issuing department's active seal, else the
-    jurisdiction's (one seal for the bureau, 一枚印章管审批)."""
-    seals = [
-        s
-        for s in Seal.objects.filter(jurisdiction_id=licence.jurisdiction_id, state="active")
-        if s.can_sign
-    ]
+    jurisdiction's (one seal for the bureau, 一枚印章管审批). `seals`: the active seals of
+    the licence's jurisdiction, when the caller has read them already."""
+    if seals is None:
+        seals = list(Seal.objects.filter(jurisdiction_id=licence.jurisdiction_id, state="active"))
+    seals = [s for s in seals if s.can_sign and s.jurisdiction_id == licence.jurisdiction_id]
     for s in seals:
         if s.department_id == licence.department_id:
             return s
@@ -371,8 +370,13 @@ def elicences_issue(*, actor, licences: list, at=None, reason: str = "准予许�
     at = at or timezone.now()
     inline = len(licences) <= getattr(settings, "SHENGUAN_ELICENCE_INLINE_MAX", 20)
     out = []
+    active = list(
+        Seal.objects.filter(
+            jurisdiction_id__in={lic.jurisdiction_id for lic in licences}, state="active"
+        ).select_related("department")
+    )
     for lic in licences:
-        seal = signing_seal(lic)
+        seal = signing_seal(lic, seals=active)
         if seal is None:
             continue
         doc = _new_document(licence=lic, seal=seal, version=1, reason=reason, actor=actor, at=at)

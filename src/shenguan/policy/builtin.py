@@ -679,6 +679,24 @@ SOURCES: dict[str, dict[str, str]] = {
     },
 }
 
+# 受审分离 (documents app, ADR 0041): only 004 三(六) asks for it; it is off in every built-in
+# until the bureaus' accounts separate acceptance (窗口受理员) from decision (审批员).
+_SEPARATION_SOURCES = {
+    "wuhai-2018": "000 未规定受审分离；默认不强制",
+    "laiyang-2018": "001 未规定受审分离；默认不强制",
+    "liaocheng-2021": "002 未规定受审分离；默认不强制",
+    "yiyang-2023": "003 未规定受审分离；默认不强制",
+    "dalate-2023": (
+        "004 《达拉特旗相对集中行政许可权改革工作实施方案》三(六) 实行“受审分离”；默认不强制，"
+        "受理、审批账号分设后由管理员开启"
+    ),
+}
+for _code, _text in _SEPARATION_SOURCES.items():
+    SOURCES[_code]["review_separation_required"] = _text
+    SOURCES[_code]["review_separation_waiver"] = _text[:4] + "无一人窗口豁免"
+    BUILTIN_PROFILES[_code]["params"].setdefault("review_separation_required", False)
+    BUILTIN_PROFILES[_code]["params"].setdefault("review_separation_waiver", "")
+
 # The seed each built-in profile comes from (its citations start with this number).
 SEED_OF = {
     "wuhai-2018": "000",

@@ -44,7 +44,13 @@ def _bounds(field_info) -> dict:
     """The ge/le/gt/lt bounds pydantic keeps in a field's metadata."""
     out = {}
     for m in field_info.metadata:
-        for attr, key in (("ge", "min_value"), ("le", "max_value"), ("gt", "gt"), ("lt", "lt")):
+        for attr, key in (
+            ("ge", "min_value"),
+            ("le", "max_value"),
+            ("gt", "gt"),
+            ("lt", "lt"),
+            ("max_length", "max_length"),
+        ):
             if getattr(m, attr, None) is not None:
                 out[key] = getattr(m, attr)
     return out
@@ -109,7 +115,13 @@ def param_field(name: str) -> forms.Field:
             help_text=_("0 与 1 之间的小数，如 0.9 表示 90%"),
             widget=forms.NumberInput(attrs={"step": "0.01"}),
         )
-    return forms.CharField(label=title, required=not optional, error_messages=msgs)
+    # free text whose default is empty (e.g. a waiver's reason) may stay empty
+    return forms.CharField(
+        label=title,
+        required=not optional and info.default != "",
+        max_length=b.get("max_length"),
+        error_messages=msgs,
+    )
 
 
 class ParamsForm(forms.Form):

@@ -105,6 +105,13 @@ class PolicyParams(BaseModel):
     score_deduct_accountability: float = Field(
         10, ge=0, le=100, title=gettext_noop("考核扣分：每次问责")
     )
+    # separation of acceptance and decision (受审分离, 004 三(六); documents app)
+    review_separation_required: bool = Field(
+        False, title=gettext_noop("受审分离：受理人不得作出决定或办结")
+    )
+    review_separation_waiver: str = Field(
+        "", max_length=200, title=gettext_noop("受审分离豁免理由（一人窗口，填写即放宽并留痕）")
+    )
 
     @field_validator("bulletin_period")
     @classmethod
@@ -180,6 +187,7 @@ PARAM_GROUPS: list[tuple[str, list[str]]] = [
             "score_deduct_accountability",
         ],
     ),
+    (gettext_noop("受审分离"), ["review_separation_required", "review_separation_waiver"]),
 ]
 
 _PERCENT = {"yellow_threshold", "escalation_reminder_late_ratio", "bulletin_serious_on_time_rate"}

@@ -55,9 +55,9 @@ class Licence(JurisdictionScoped):
         ]
         indexes = [
             models.Index(fields=["number"], name="lk_lic_number"),
-            models.Index(fields=["jurisdiction", "state", "valid_until"], name="lk_lic_j_state"),
-            # the public verification compares numbers case-insensitively (issue 12 item 10)
+            # the public verification matches numbers case-insensitively (UPPER on PostgreSQL)
             models.Index(Upper("number"), name="lk_lic_number_upper"),
+            models.Index(fields=["jurisdiction", "state", "valid_until"], name="lk_lic_j_state"),
         ]
 
     def __str__(self) -> str:

@@ -20,12 +20,14 @@ class Command(BaseCommand):
     help = (
         "Seal keys: list seals (list), make the SM2 key of a reference (sm2-keygen --ref), "
         "register a PKCS#12 + SM2 key placed in the key directory (register --department --ref "
-        "--ca), make a local demo CA and keys (generate --department), retire (retire --seal)."
+        "--ca), make a local demo CA and keys (generate --department), retire (retire --seal), "
+        "enter a department's retired seal (retired --department --name --date --memo)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", choices=["list", "sm2-keygen", "register", "generate", "retire"]
+            "action",
+            choices=["list", "sm2-keygen", "register", "generate", "retire", "retired"],
         )
         parser.add_argument("--department", type=int, help="department id (the bureau)")
         parser.add_argument("--ref", help="key reference: <ref>.p12 / <ref>.sm2 in the key dir")
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="seal name (印章名称)")
         parser.add_argument("--seal", type=int, help="seal id (retire)")
         parser.add_argument("--memo", default="", help="retire: the document that retires it")
+        parser.add_argument("--date", default="", help="retired: the date it was retired on")
 
     def handle(self, *args, action, **o):
         try:
@@ -99,3 +102,13 @@ class Command(BaseCommand):
             actor=None, seal=seal, retired_on=timezone.localdate(), retirement_memo=o["memo"]
         )
         self.stdout.write(f"seal {seal.pk} retired")
+
+    def _retired(self, o):
+        seal = services.seal_register_retired(
+            actor=None,
+            department=self._dept(o),
+            name=o.get("name") or "",
+            retired_on=o.get("date") or "",
+            retirement_memo=o.get("memo") or "",
+        )
+        self.stdout.write(f"seal {seal.pk} entered as retired on {seal.retired_on}")
