@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from shenguan.audit.services import audit_record, audit_record_many
+from shenguan.audit.services import audit_record
 from shenguan.calendar import workdays
 from shenguan.core.bulk import allocate_ids, insert_objects
 from shenguan.core.errors import Conflict
@@ -251,16 +251,17 @@ def credit_records_for_completion(*, actor=None, records, licences=None, **_igno
             )
         )
     _queue(rows)
-    audit_record_many(
+    # one audit event per batch (the completion it follows is audited case by case)
+    audit_record(
         actor=actor,
-        entries=[
-            {
-                "action": "credit.record_create",
-                "obj": row,
-                "after": {"kind": row.kind, "state": row.state, "due_date": row.due_date},
-            }
-            for row in rows
-        ],
+        action="credit.records_create",
+        obj=("credit.creditrecord", f"{rows[0].pk}-{rows[-1].pk}"),
+        jurisdiction_id=rows[0].jurisdiction_id,
+        after={
+            "kind": "licence",
+            "ids": [r.pk for r in rows],
+            "invalid": [r.pk for r in rows if r.state == CreditRecordState.INVALID],
+        },
     )
     return rows
 
