@@ -65,3 +65,22 @@ def test_the_check_sees_two_apps_defining_the_same_name(monkeypatch):
     _document, sources = _component_sources(monkeypatch, probe, path_prefix="")
 
     assert list(_clashes(sources)) == ["ImportOut"]
+
+
+def test_the_served_document_has_no_duplicate_keys(client):
+    """The JSON served at /api/v1/openapi.json parses without a repeated key in any object:
+    Swagger UI reads it with a YAML parser that rejects duplicates (an `openapi_extra` response
+    keyed "200" beside ninja's 200 once left the docs page blank)."""
+    import json
+
+    repeated = []
+
+    def pairs(items):
+        keys = [k for k, _ in items]
+        repeated.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(items)
+
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    json.loads(response.content, object_pairs_hook=pairs)
+    assert repeated == []

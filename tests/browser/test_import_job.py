@@ -8,9 +8,9 @@ import pytest
 
 from shenguan.catalog.models import LinkageEntry
 from shenguan.catalog.seed003 import build_xlsx
-from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from shenguan.core.models import ImportJob
 from shenguan.core.sheets.jobs import import_jobs_run_due
+from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser

@@ -11,11 +11,11 @@ import pytest
 from shenguan.calendar import workdays
 from shenguan.catalog.demo import load_catalog_demo
 from shenguan.catalog.models import LicensingItem
-from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from shenguan.linkage import services as svc
 from shenguan.org.models import User
 from shenguan.oversight.models import Alert
 from shenguan.oversight.sweeps import monitor_sweep
+from shenguan.portal.demo import DEMO_PASSWORD, load_organisation
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser

@@ -105,7 +105,7 @@ def bulletin_detail(request, bulletin_id: int):
     summary="通报 Excel 文件",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "通报 Excel 文件（xlsx）",
                 "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
             }
