@@ -146,3 +146,36 @@ def test_snapshot_carries_the_lookup(lk):
     push = Push.objects.filter(record=rec, kind="approval").first()
     snap = push.snapshot.data
     assert snap["extensions"]["credit_check"]["hits"][0]["list"] == "失信被执行人"
+
+
+def test_import_refuses_a_dishonest_row_and_stores_lookups(lk):
+    """An import validates every row through the hook (nothing written if one row is
+    refused) and stores a look-up for every case it registers."""
+    import io
+
+    from shenguan.core.errors import DomainError
+    from shenguan.core.sheets.writer import write_csv
+    from shenguan.linkage.importer import records_import
+
+    _import(lk)
+    head = ["办件编号", "事项编码", "申请人类型", "申请人", "统一社会信用代码", "法定代表人",
+            "受理日期", "受理方式", "承诺内容"]  # fmt: skip
+    today = __import__("datetime").date.today().isoformat()
+    good = ["IMPC-1", lk.food.code, "法人", "聊城市好企业有限公司", GOOD_USCC, "王五", today,
+            "告知承诺", "承诺补交材料"]  # fmt: skip
+    bad = ["IMPC-2", lk.food.code, "法人", "聊城市某某商贸有限公司", DISHONEST_USCC, "王五",
+           today, "告知承诺", "承诺补交材料"]  # fmt: skip
+    with pytest.raises(DomainError) as exc:
+        records_import(
+            actor=lk.users["approver"],
+            fileobj=io.BytesIO(write_csv(head, [good, bad])),
+            filename="a.csv",
+        )
+    assert "失信被执行人" in str(getattr(exc.value, "problems", "")) + exc.value.message
+    assert not ApprovalRecord.objects.filter(case_number__startswith="IMPC-").exists()
+    rep = records_import(
+        actor=lk.users["approver"], fileobj=io.BytesIO(write_csv(head, [good])), filename="a.csv"
+    )
+    assert rep["created"] == 1
+    rec = ApprovalRecord.objects.get(case_number="IMPC-1")
+    assert CreditCheck.objects.filter(record_id=rec.pk, restricted=False).count() == 1

@@ -102,7 +102,7 @@ def record_list(request, filters: Query[CreditRecordFilters], page: Query[PagePa
     summary="导出双公示信息（国家标准列顺序，xlsx 或 csv）",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "双公示文件",
                 "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
             }

@@ -10,10 +10,15 @@ from shenguan.org.roles import Perm
 def record_panel(request, record) -> dict | None:
     """On a case page: every look-up of the case with sources, hits, who, when, reference; its
     commitment tasks and 双公示 records."""
+    from shenguan.linkage.models import AcceptanceMode
+
     from . import selectors as sel
     from .models import CommitmentTask, CreditRecord
 
+    labels = dict(AcceptanceMode.choices)
     checks = list(sel.checks_for_record(user=request.user, record=record)[:10])
+    for c in checks:
+        c.mode_label = labels.get(c.acceptance_mode, labels[AcceptanceMode.NORMAL])
     tasks = list(CommitmentTask.objects.restrict(request.user).filter(record_id=record.pk))
     credit = list(CreditRecord.objects.restrict(request.user).filter(record_id=record.pk))
     return {

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
@@ -22,28 +21,13 @@ from shenguan.org.roles import Perm
 from ..models import (
     CreditCheck,
     CreditOverride,
-    ListEntry,
     PlatformStatus,
-    WarningEntry,
 )
 from ..platform import configured_platform
 from .common import actor_name, clean_subject_code, normalize_code, require, user_id
 
 NORMAL = "normal"
 MODE_LABELS = {"deficiency": "容缺受理", "commitment": "告知承诺", "green": "绿色通道"}
-
-
-def applicable_jurisdictions(jurisdiction_id: int) -> list[int]:
-    """The jurisdiction and those above it: a list imported by the city binds its counties."""
-    from shenguan.org.models import Jurisdiction
-
-    path = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("path", flat=True).first()
-    if not path:
-        return [jurisdiction_id]
-    parts = [p for p in path.split("/") if p]  # "/370000/371500/" → ancestors' paths
-    prefixes = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-    ids = list(Jurisdiction.objects.filter(path__in=prefixes).values_list("pk", flat=True))
-    return sorted(set(ids) | {jurisdiction_id})
 
 
 def record_subjects(record) -> list[dict]:
@@ -73,44 +57,68 @@ def record_subjects(record) -> list[dict]:
     return out
 
 
-def _local_hits(jids: list[int], codes: list[str], on: dt.date) -> list[dict]:
-    hits: list[dict] = []
+_HITS_SQL = """
+SELECT 'list', e.id, e.code, e.subject_name, e.list_name, e.measures, e.source_document,
+       e.valid_from, e.valid_until, ''
+FROM credit_listentry e
+WHERE e.code IN ({codes}) AND e.valid_from <= %s AND (e.valid_until IS NULL OR e.valid_until >= %s)
+  AND e.jurisdiction_id IN ({juris})
+UNION ALL
+SELECT 'warning', w.id, w.code, w.subject_name, '', w.measures, w.reason, w.valid_from,
+       w.valid_until, w.reason_kind
+FROM credit_warningentry w
+WHERE w.code IN ({codes}) AND w.valid_from <= %s AND (w.valid_until IS NULL OR w.valid_until >= %s)
+  AND w.removed_at IS NULL AND w.jurisdiction_id IN ({juris})
+ORDER BY 1, 2
+"""
+# the jurisdiction and those above it, by path prefix ("/370000/" is above "/370000/371500/")
+_JURIS_SQL = (
+    "SELECT a.id FROM org_jurisdiction a, org_jurisdiction me "
+    "WHERE me.id = %s AND substr(me.path, 1, length(a.path)) = a.path"
+)
+
+
+def _local_hits(jurisdiction_id: int, codes: list[str], on: dt.date) -> list[dict]:
+    """Current entries of the lists and of the warning library for the codes, in the
+    jurisdiction and those above it: one indexed query (a look-up sits in every registration)."""
+    from django.db import connection
+
+    from ..models import WarningReason
+
     if not codes:
-        return hits
-    live = Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    for e in ListEntry.objects.filter(live, code__in=codes, jurisdiction_id__in=jids).order_by(
-        "id"
-    )[:50]:
+        return []
+    marks = ", ".join(["%s"] * len(codes))
+    sql = _HITS_SQL.format(codes=marks, juris=_JURIS_SQL)
+    params = [*codes, on, on, jurisdiction_id, *codes, on, on, jurisdiction_id]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchmany(100)
+    labels = dict(WarningReason.choices)
+    hits = []
+    for source, pk, code, name, list_name, measures, document, vfrom, vuntil, reason in rows:
+        if source == "warning":
+            list_name = f"警示信息库（{labels.get(reason, reason)}）"
+            measures = measures or document
         hits.append(
             {
-                "source": "list",
-                "entry_id": e.pk,
-                "code": e.code,
-                "subject_name": e.subject_name,
-                "list_name": e.list_name,
-                "measures": e.measures,
-                "document": e.source_document,
-                "valid_from": e.valid_from,
-                "valid_until": e.valid_until,
-            }
-        )
-    for w in WarningEntry.objects.filter(
-        live, code__in=codes, jurisdiction_id__in=jids, removed_at__isnull=True
-    ).order_by("id")[:50]:
-        hits.append(
-            {
-                "source": "warning",
-                "entry_id": w.pk,
-                "code": w.code,
-                "subject_name": w.subject_name,
-                "list_name": f"警示信息库（{w.get_reason_kind_display()}）",
-                "measures": w.measures or w.reason,
-                "document": w.reason,
-                "valid_from": w.valid_from,
-                "valid_until": w.valid_until,
+                "source": source,
+                "entry_id": pk,
+                "code": code,
+                "subject_name": name,
+                "list_name": list_name,
+                "measures": measures,
+                "document": document,
+                "valid_from": _as_date(vfrom),
+                "valid_until": _as_date(vuntil),
             }
         )
     return hits
+
+
+def _as_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def credit_lookup(
@@ -120,8 +128,7 @@ def credit_lookup(
     platform_status, platform_reference, platform_error}."""
     on = on or timezone.localdate()
     codes = sorted({s["code"] for s in subjects if s.get("code")})
-    jids = applicable_jurisdictions(jurisdiction_id)
-    hits = _local_hits(jids, codes, on)
+    hits = _local_hits(jurisdiction_id, codes, on)
     sources = [
         {"source": "list", "label": "联合惩戒名单", "status": "ok"},
         {"source": "warning", "label": "警示信息库", "status": "ok"},

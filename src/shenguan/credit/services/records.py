@@ -11,9 +11,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from shenguan.audit.services import audit_record, audit_record_many
+from shenguan.audit.services import audit_record
 from shenguan.calendar import workdays
-from shenguan.core.bulk import insert_objects, update_column
+from shenguan.core.bulk import allocate_ids, insert_objects
 from shenguan.core.errors import Conflict
 from shenguan.org.roles import Perm
 
@@ -170,30 +170,32 @@ def _new(kind, jid, dept_id, subject, data, decision_date, budget, **links) -> C
 
 def _queue(rows: list[CreditRecord]) -> None:
     """Insert the records and put the valid ones on the outbox credit channel (one event each,
-    with a webhook event for subscribers), in the caller's transaction."""
+    with a webhook event for subscribers; invalid ones get a credit.record_invalid event), in
+    the caller's transaction: keys reserved first, events written, then the records in one
+    bulk insert that already carries their event ids."""
     from shenguan.outbox.services import outbox_emit_many
 
+    if not rows:
+        return
+    for r, pk in zip(rows, allocate_ids(CreditRecord, len(rows)), strict=True):
+        r.pk = pk
+    specs = [
+        _event_spec(r)
+        if r.state == CreditRecordState.QUEUED
+        else {
+            "event_type": "credit.record_invalid",
+            "jurisdiction_id": r.jurisdiction_id,
+            "payload": {"credit_record_id": r.pk, "kind": r.kind, "problems": r.problems},
+            "department_ids": [r.department_id],
+            "aggregate": r,
+        }
+        for r in rows
+    ]
+    events = outbox_emit_many(events=specs)
+    for r, e in zip(rows, events, strict=True):
+        if r.state == CreditRecordState.QUEUED:
+            r.event_id = e.pk
     insert_objects(rows)
-    valid = [r for r in rows if r.state == CreditRecordState.QUEUED]
-    events = outbox_emit_many(events=[_event_spec(r) for r in valid])
-    pairs = [(r.pk, e.pk) for r, e in zip(valid, events, strict=True)]
-    update_column(CreditRecord, "event_id", pairs)
-    for r, e in zip(valid, events, strict=True):
-        r.event_id = e.pk
-    invalid = [r for r in rows if r.state == CreditRecordState.INVALID]
-    if invalid:
-        outbox_emit_many(
-            events=[
-                {
-                    "event_type": "credit.record_invalid",
-                    "jurisdiction_id": r.jurisdiction_id,
-                    "payload": {"credit_record_id": r.pk, "kind": r.kind, "problems": r.problems},
-                    "department_ids": [r.department_id],
-                    "aggregate": r,
-                }
-                for r in invalid
-            ]
-        )
 
 
 def _event_spec(r: CreditRecord) -> dict:
@@ -249,16 +251,17 @@ def credit_records_for_completion(*, actor=None, records, licences=None, **_igno
             )
         )
     _queue(rows)
-    audit_record_many(
+    # one audit event per batch (the completion it follows is audited case by case)
+    audit_record(
         actor=actor,
-        entries=[
-            {
-                "action": "credit.record_create",
-                "obj": row,
-                "after": {"kind": row.kind, "state": row.state, "due_date": row.due_date},
-            }
-            for row in rows
-        ],
+        action="credit.records_create",
+        obj=("credit.creditrecord", f"{rows[0].pk}-{rows[-1].pk}"),
+        jurisdiction_id=rows[0].jurisdiction_id,
+        after={
+            "kind": "licence",
+            "ids": [r.pk for r in rows],
+            "invalid": [r.pk for r in rows if r.state == CreditRecordState.INVALID],
+        },
     )
     return rows
 
