@@ -290,7 +290,7 @@ def notices_close_due(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     today = local_date(now)
     due = PublicNotice.objects.filter(state=NoticeState.OPEN, ends_on__lt=today)
-    groups = list(due.values_list("jurisdiction_id", "ends_on").distinct())
+    groups = list(due.values_list("jurisdiction_id", "ends_on").order_by().distinct())
     if not groups:
         return 0
     closed = 0
