@@ -27,6 +27,10 @@ from .schemas import (
     ReviewExpertIn,
     ReviewExpertOut,
     ReviewIssueIn,
+    ReviewMeetingFilters,
+    ReviewMeetingIn,
+    ReviewMeetingOut,
+    ReviewMeetingRecordIn,
     ReviewMessageIn,
     ReviewNoticeAnswerIn,
     ReviewNoticeFilters,
@@ -369,3 +373,65 @@ def notice_close(request, notice_id: int):
     n = sel.notice_get(user=request.auth, pk=notice_id)
     svc.notice_close(actor=request.auth, notice=n)
     return sel.notice_get(user=request.auth, pk=notice_id)
+
+
+# --- joint review meetings ---------------------------------------------------------------------
+
+
+@router.get("/meetings", response={200: Page[ReviewMeetingOut], **READ}, summary="联审会")
+def meeting_list(request, filters: Query[ReviewMeetingFilters], page: Query[PageParams]):
+    return paginate(sel.meeting_list(user=request.auth, filters=filters.dict()), page)
+
+
+@router.get(
+    "/meetings/{int:meeting_id}", response={200: ReviewMeetingOut, **DETAIL}, summary="联审会详情"
+)
+def meeting_detail(request, meeting_id: int):
+    return sel.meeting_get(user=request.auth, pk=meeting_id)
+
+
+@router.post("/meetings", response={201: ReviewMeetingOut, **WRITE}, summary="召集联审会")
+def meeting_convene(request, payload: ReviewMeetingIn):
+    """Convene a meeting of the bureau's cases; each invited department gets a push."""
+    records = [
+        lk_sel.record_get(user=request.auth, pk=i) for i in dict.fromkeys(payload.record_ids)
+    ]
+    depts = list(
+        Department.objects.filter(
+            pk__in=payload.department_ids, jurisdiction_id=records[0].jurisdiction_id
+        )
+    )
+    if len(depts) != len(set(payload.department_ids)):
+        raise ValidationFailed("bad_department", "参会部门须为本辖区部门", "department_ids")
+    draw = sel.draw_get(user=request.auth, pk=payload.draw_id) if payload.draw_id else None
+    m = svc.meeting_convene(
+        actor=request.auth,
+        records=records,
+        title=payload.title,
+        held_at=payload.held_at,
+        agenda=payload.agenda,
+        departments=depts,
+        place=payload.place,
+        video_link=payload.video_link,
+        draw=draw,
+    )
+    return Status(201, sel.meeting_get(user=request.auth, pk=m.pk))
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/record",
+    response={200: ReviewMeetingOut, **WRITE},
+    summary="登记会议纪要",
+)
+def meeting_record(request, meeting_id: int, payload: ReviewMeetingRecordIn):
+    """Attendance and opinions per department, a conclusion per case, and the minutes."""
+    m = sel.meeting_get(user=request.auth, pk=meeting_id)
+    svc.meeting_record(
+        actor=request.auth,
+        meeting=m,
+        minutes=payload.minutes,
+        attendance=payload.attendance,
+        opinions=payload.opinions,
+        conclusions=payload.conclusions,
+    )
+    return sel.meeting_get(user=request.auth, pk=meeting_id)

@@ -37,4 +37,9 @@ urlpatterns = [
         views.public_notice_comment,
         name="public_notice_comment",
     ),
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/minutes", views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/record", views.meeting_record, name="meeting_record"),
+    path("records/<int:record_id>/meeting", views.meeting_convene, name="meeting_convene"),
 ]

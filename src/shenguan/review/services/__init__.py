@@ -26,6 +26,7 @@ from .experts import (
     expert_create,
     expert_update,
 )
+from .meetings import meeting_convene, meeting_record
 from .notices import (
     deemed_at,
     mask_text,
@@ -62,6 +63,8 @@ __all__ = [
     "expert_create",
     "expert_update",
     "mask_text",
+    "meeting_convene",
+    "meeting_record",
     "notice_answer",
     "notice_close",
     "notice_comment",

@@ -18,6 +18,13 @@ from .experts import (
     expert_list,
     expert_update,
 )
+from .meetings import (
+    meeting_convene,
+    meeting_detail,
+    meeting_list,
+    meeting_minutes,
+    meeting_record,
+)
 from .notices import (
     notice_act,
     notice_detail,
@@ -49,6 +56,11 @@ __all__ = [
     "expert_detail",
     "expert_list",
     "expert_update",
+    "meeting_convene",
+    "meeting_detail",
+    "meeting_list",
+    "meeting_minutes",
+    "meeting_record",
     "notice_act",
     "notice_detail",
     "notice_list",
