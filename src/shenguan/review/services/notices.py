@@ -99,7 +99,10 @@ def notice_publish(
             DepartmentKind.ENFORCEMENT,
         ):
             raise ValidationFailed("bad_regulator", f"“{d.name}”不是本辖区监管部门", "regulators")
-    ends_on = period_end(starts_on, period_unit, period_days)
+    try:
+        ends_on = period_end(starts_on, period_unit, period_days)
+    except ValueError as exc:
+        raise ValidationFailed("bad_period", "公示期超出工作日历范围", "starts_on") from exc
     applicant = (
         mask_name(record.applicant_name)
         if record.applicant_kind == "person"
