@@ -3,11 +3,13 @@ their written opinions and waivers — scoped like the pages."""
 
 from __future__ import annotations
 
-from ninja import Query, Router, Status
+from typing import Annotated
+
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from shenguan.catalog import selectors as catalog_sel
 from shenguan.core.api_errors import error_responses
-from shenguan.core.errors import ValidationFailed
+from shenguan.core.errors import ErrorList, ValidationFailed
 from shenguan.core.pagination import Page, PageParams, paginate
 from shenguan.linkage import selectors as lk_sel
 from shenguan.org.models import Department
@@ -26,6 +28,8 @@ from .schemas import (
     ReviewExpertFilters,
     ReviewExpertIn,
     ReviewExpertOut,
+    ReviewImportErrorOut,
+    ReviewImportOut,
     ReviewIssueIn,
     ReviewMeetingFilters,
     ReviewMeetingIn,
@@ -87,6 +91,31 @@ def step_create(request, payload: ReviewStepIn):
         basis=payload.basis,
     )
     return Status(201, sel.step_get(user=request.auth, pk=s.pk))
+
+
+@router.post(
+    "/steps/import",
+    response={200: ReviewImportOut, **error_responses(400, 403), 422: ReviewImportErrorOut},
+    summary="导入技术性环节清单",
+)
+def steps_import(
+    request,
+    file: Annotated[UploadedFile, File(description="xlsx 或 csv 文件")],
+    dry_run: Annotated[bool, Form(description="试运行：只校验不写入")] = True,
+):
+    """xlsx or csv with the columns 事项编码, 技术环节, 实施主体, 实施部门, 实施程序,
+    办理时限（工作日）, 依据, 生效日期; a dry run (default) checks every row and writes nothing;
+    any problem lists every row's problems and writes nothing."""
+    if file.size is not None and file.size > 5 * 1024 * 1024:
+        raise ValidationFailed("file_too_large", "文件过大：不得超过 5 MB", "file")
+    if request.auth.department_id is None:
+        raise ValidationFailed("no_department", "须为部门用户", "file")
+    try:
+        return svc.steps_import(
+            actor=request.auth, fileobj=file, filename=file.name or "", dry_run=dry_run
+        )
+    except ErrorList as exc:
+        return Status(422, exc.as_dict())
 
 
 @router.get("/requests", response={200: Page[ReviewRequestOut], **READ}, summary="技术审查函列表")

@@ -76,6 +76,28 @@ class ReviewStepIn(Schema):
     valid_from: dt.date
 
 
+class ReviewImportOut(Schema):
+    rows: int
+    created: int
+    valid: int
+    dry_run: bool
+
+
+class ReviewImportProblem(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ReviewImportErrorOut(Schema):
+    """A refused import: every problem with its row and column; nothing was written."""
+
+    code: str
+    message: str
+    field: str | None = None
+    problems: list[ReviewImportProblem] = Field(default_factory=list)
+
+
 class ReviewRequestFilters(Schema):
     """Filters of the opinion requests."""
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("records/<int:record_id>/request", views.request_create, name="request_create"),
     path("steps/", views.step_list, name="step_list"),
     path("steps/new", views.step_create, name="step_create"),
+    path("steps/import", views.step_import, name="step_import"),
     path("experts/", views.expert_list, name="expert_list"),
     path("experts/new", views.expert_create, name="expert_create"),
     path("experts/<int:pk>/", views.expert_detail, name="expert_detail"),

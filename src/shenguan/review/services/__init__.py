@@ -44,6 +44,7 @@ from .opinions import (
     opinion_request,
     opinion_waive,
 )
+from .step_import import steps_import
 from .steps import step_create, step_in_force
 
 __all__ = [
@@ -80,4 +81,5 @@ __all__ = [
     "select_replacement",
     "step_create",
     "step_in_force",
+    "steps_import",
 ]

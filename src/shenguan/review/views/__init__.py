@@ -41,7 +41,7 @@ from .opinions import (
     request_list,
     request_waive,
 )
-from .steps import step_create, step_list
+from .steps import step_create, step_import, step_list
 
 __all__ = [
     "certificate_detail",
@@ -74,5 +74,6 @@ __all__ = [
     "request_list",
     "request_waive",
     "step_create",
+    "step_import",
     "step_list",
 ]
