@@ -78,3 +78,12 @@ def test_dry_run_problems_and_import(lk):
     assert r.status_code == 200 and r.json()["created"] == 2
     assert TechnicalStep.objects.count() == 2
     assert post(Client(), xlsx(good), True).status_code in (401, 403)
+
+
+def test_public_page_shows_the_table_in_force_without_login(lk, steps):
+    anon = Client()
+    r = anon.get(f"/review/public/{lk.j.code}/steps/")
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "现场勘验" in body and lk.reg_a.name in body and "勘验经营场所布局" in body
+    assert anon.get("/review/public/999999/steps/").status_code == 404

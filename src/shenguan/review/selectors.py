@@ -354,3 +354,14 @@ def meeting_list(*, user, filters: dict | None = None):
 
 def meeting_get(*, user, pk):
     return _one(meeting_list(user=user), pk)
+
+
+def public_step_list(*, jurisdiction_code: str):
+    """The technical-step table in force today, for the public site (公开)."""
+    today = timezone.localdate()
+    return (
+        TechnicalStep.objects.filter(jurisdiction__code=jurisdiction_code, valid_from__lte=today)
+        .exclude(valid_to__lte=today)
+        .select_related("item", "department")
+        .order_by("item__code", "step_kind", "id")
+    )

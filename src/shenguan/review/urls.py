@@ -32,6 +32,7 @@ urlpatterns = [
     path("notices/<int:pk>/act", views.notice_act, name="notice_act"),
     path("records/<int:record_id>/notice", views.notice_publish, name="notice_publish"),
     path("public/<str:code>/notices/", views.public_notice_list, name="public_notice_list"),
+    path("public/<str:code>/steps/", views.public_step_list, name="public_step_list"),
     path("public/notices/<int:pk>/", views.public_notice_detail, name="public_notice_detail"),
     path(
         "public/notices/<int:pk>/comment",

@@ -41,7 +41,7 @@ from .opinions import (
     request_list,
     request_waive,
 )
-from .steps import step_create, step_import, step_list
+from .steps import public_step_list, step_create, step_import, step_list
 
 __all__ = [
     "certificate_detail",
@@ -68,6 +68,7 @@ __all__ = [
     "public_notice_comment",
     "public_notice_detail",
     "public_notice_list",
+    "public_step_list",
     "request_answer",
     "request_create",
     "request_detail",

@@ -108,3 +108,15 @@ def step_import(request):
         else:
             messages.success(request, _("已导入 %(n)s 行") % {"n": out["created"]})
     return redirect("review:step_list")
+
+
+@require_GET
+def public_step_list(request, code: str):
+    """The table in force today on the public site (no login), like the catalogue."""
+    from django.shortcuts import get_object_or_404
+
+    from shenguan.catalog.selectors import public_jurisdictions
+
+    j = get_object_or_404(public_jurisdictions(), code=code)
+    rows = list(sel.public_step_list(jurisdiction_code=j.code)[:2000])
+    return render(request, "review/public_step_list.html", {"j": j, "rows": rows})
