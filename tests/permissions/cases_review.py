@@ -442,3 +442,73 @@ register(
         visible=notice_visible,
     )
 )
+
+
+# --- joint review meetings -------------------------------------------------------------------
+
+
+def make_meeting(world, dept):
+    """A meeting of the owner's bureau inviting the owner (the bureau: another regulator)."""
+    regulator = _other_regulator(dept) if dept.kind == DepartmentKind.BUREAU else dept
+    r = make_request(world, regulator)
+    return rsvc.meeting_convene(
+        actor=None,
+        records=[r.record],
+        title=unique("矩阵联审会"),
+        held_at=dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC),
+        agenda="矩阵议程",
+        departments=[regulator],
+        place="会议室",
+    )
+
+
+def meeting_visible(actor, m, world) -> bool:
+    if not business(actor):
+        return False
+    if actor.has(*OVERSIGHT):
+        return in_reach(actor, m.jurisdiction)
+    invited = set(m.invitees.values_list("department_id", flat=True))
+    return actor.department.pk == m.bureau_id or actor.department.pk in invited
+
+
+register(
+    Case(
+        name="review.api.meeting.list",
+        kind="list",
+        channel="api",
+        url=lambda o: f"{API}/meetings?record_id={o.cases.first().record_id}",
+        make=make_meeting,
+        visible=meeting_visible,
+        present=api_items_contain(),
+    )
+)
+register(
+    Case(
+        name="review.api.meeting.detail",
+        kind="detail",
+        channel="api",
+        url=lambda o: f"{API}/meetings/{o.pk}",
+        make=make_meeting,
+        visible=meeting_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.meeting.detail",
+        kind="detail",
+        channel="page",
+        url=lambda o: f"/review/meetings/{o.pk}/",
+        make=make_meeting,
+        visible=meeting_visible,
+    )
+)
+register(
+    Case(
+        name="review.page.meeting.minutes",
+        kind="detail",
+        channel="page",
+        url=lambda o: f"/review/meetings/{o.pk}/minutes",
+        make=make_meeting,
+        visible=meeting_visible,
+    )
+)

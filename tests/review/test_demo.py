@@ -11,6 +11,7 @@ from shenguan.review.models import (
     DrawnExpert,
     Expert,
     ExpertDraw,
+    Meeting,
     NoticeParty,
     OpinionRequest,
     PublicNotice,
@@ -33,6 +34,7 @@ def test_demo_step_is_idempotent_and_covers_every_state(settings):
     assert sorted(PublicNotice.objects.values_list("state", flat=True)) == ["closed", "open"]
     assert NoticeParty.objects.filter(answer="deemed").count() == 1
     assert CertificateTask.objects.filter(state="open").count() == 1
+    assert Meeting.objects.filter(state="held").count() == 1
     states = sorted(OpinionRequest.objects.values_list("state", flat=True))
     assert states == ["answered", "requested", "requested"]
     before = (TechnicalStep.objects.count(), OpinionRequest.objects.count())

@@ -3,11 +3,13 @@ their written opinions and waivers — scoped like the pages."""
 
 from __future__ import annotations
 
-from ninja import Query, Router, Status
+from typing import Annotated
+
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from shenguan.catalog import selectors as catalog_sel
 from shenguan.core.api_errors import error_responses
-from shenguan.core.errors import ValidationFailed
+from shenguan.core.errors import ErrorList, ValidationFailed
 from shenguan.core.pagination import Page, PageParams, paginate
 from shenguan.linkage import selectors as lk_sel
 from shenguan.org.models import Department
@@ -26,7 +28,13 @@ from .schemas import (
     ReviewExpertFilters,
     ReviewExpertIn,
     ReviewExpertOut,
+    ReviewImportErrorOut,
+    ReviewImportOut,
     ReviewIssueIn,
+    ReviewMeetingFilters,
+    ReviewMeetingIn,
+    ReviewMeetingOut,
+    ReviewMeetingRecordIn,
     ReviewMessageIn,
     ReviewNoticeAnswerIn,
     ReviewNoticeFilters,
@@ -83,6 +91,31 @@ def step_create(request, payload: ReviewStepIn):
         basis=payload.basis,
     )
     return Status(201, sel.step_get(user=request.auth, pk=s.pk))
+
+
+@router.post(
+    "/steps/import",
+    response={200: ReviewImportOut, **error_responses(400, 403), 422: ReviewImportErrorOut},
+    summary="导入技术性环节清单",
+)
+def steps_import(
+    request,
+    file: Annotated[UploadedFile, File(description="xlsx 或 csv 文件")],
+    dry_run: Annotated[bool, Form(description="试运行：只校验不写入")] = True,
+):
+    """xlsx or csv with the columns 事项编码, 技术环节, 实施主体, 实施部门, 实施程序,
+    办理时限（工作日）, 依据, 生效日期; a dry run (default) checks every row and writes nothing;
+    any problem lists every row's problems and writes nothing."""
+    if file.size is not None and file.size > 5 * 1024 * 1024:
+        raise ValidationFailed("file_too_large", "文件过大：不得超过 5 MB", "file")
+    if request.auth.department_id is None:
+        raise ValidationFailed("no_department", "须为部门用户", "file")
+    try:
+        return svc.steps_import(
+            actor=request.auth, fileobj=file, filename=file.name or "", dry_run=dry_run
+        )
+    except ErrorList as exc:
+        return Status(422, exc.as_dict())
 
 
 @router.get("/requests", response={200: Page[ReviewRequestOut], **READ}, summary="技术审查函列表")
@@ -369,3 +402,65 @@ def notice_close(request, notice_id: int):
     n = sel.notice_get(user=request.auth, pk=notice_id)
     svc.notice_close(actor=request.auth, notice=n)
     return sel.notice_get(user=request.auth, pk=notice_id)
+
+
+# --- joint review meetings ---------------------------------------------------------------------
+
+
+@router.get("/meetings", response={200: Page[ReviewMeetingOut], **READ}, summary="联审会")
+def meeting_list(request, filters: Query[ReviewMeetingFilters], page: Query[PageParams]):
+    return paginate(sel.meeting_list(user=request.auth, filters=filters.dict()), page)
+
+
+@router.get(
+    "/meetings/{int:meeting_id}", response={200: ReviewMeetingOut, **DETAIL}, summary="联审会详情"
+)
+def meeting_detail(request, meeting_id: int):
+    return sel.meeting_get(user=request.auth, pk=meeting_id)
+
+
+@router.post("/meetings", response={201: ReviewMeetingOut, **WRITE}, summary="召集联审会")
+def meeting_convene(request, payload: ReviewMeetingIn):
+    """Convene a meeting of the bureau's cases; each invited department gets a push."""
+    records = [
+        lk_sel.record_get(user=request.auth, pk=i) for i in dict.fromkeys(payload.record_ids)
+    ]
+    depts = list(
+        Department.objects.filter(
+            pk__in=payload.department_ids, jurisdiction_id=records[0].jurisdiction_id
+        )
+    )
+    if len(depts) != len(set(payload.department_ids)):
+        raise ValidationFailed("bad_department", "参会部门须为本辖区部门", "department_ids")
+    draw = sel.draw_get(user=request.auth, pk=payload.draw_id) if payload.draw_id else None
+    m = svc.meeting_convene(
+        actor=request.auth,
+        records=records,
+        title=payload.title,
+        held_at=payload.held_at,
+        agenda=payload.agenda,
+        departments=depts,
+        place=payload.place,
+        video_link=payload.video_link,
+        draw=draw,
+    )
+    return Status(201, sel.meeting_get(user=request.auth, pk=m.pk))
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/record",
+    response={200: ReviewMeetingOut, **WRITE},
+    summary="登记会议纪要",
+)
+def meeting_record(request, meeting_id: int, payload: ReviewMeetingRecordIn):
+    """Attendance and opinions per department, a conclusion per case, and the minutes."""
+    m = sel.meeting_get(user=request.auth, pk=meeting_id)
+    svc.meeting_record(
+        actor=request.auth,
+        meeting=m,
+        minutes=payload.minutes,
+        attendance=payload.attendance,
+        opinions=payload.opinions,
+        conclusions=payload.conclusions,
+    )
+    return sel.meeting_get(user=request.auth, pk=meeting_id)

@@ -254,6 +254,31 @@ def _notice_and_certificate(j, clerk, approver, head, reg, food, housing) -> Non
     lk.record_complete(actor=approver, record=rec4, at=_at(decided, 16))
 
 
+def _meeting(approver, rec, samr, housing) -> None:
+    """A joint review meeting held on case 1 with its minutes."""
+    held = _at(_working_days_ago(4), 9)
+    m = svc.meeting_convene(
+        actor=approver,
+        records=[rec],
+        title="中央厨房项目联审会",
+        held_at=held,
+        agenda="一、申请人汇报中央厨房建设方案；二、市场监管、住建部门发表意见；三、形成会议结论",
+        departments=[samr] + ([housing] if housing is not None else []),
+        place="市民服务中心三楼第二会议室",
+        at=_at(_working_days_ago(6), 16),
+    )
+    svc.meeting_record(
+        actor=approver,
+        meeting=m,
+        minutes="会议听取了申请人关于中央厨房建设方案的汇报。与会部门认为加工区布局基本合理，"
+        "排烟设施须整改到位；建筑消防设计须经审查合格。",
+        attendance={samr.pk: "周建华、黄振宇"},
+        opinions={samr.pk: "同意，排烟设施整改后复核"},
+        conclusions={rec.pk: "原则同意，待排烟设施整改复核后作出许可决定"},
+        at=_at(_working_days_ago(4), 12),
+    )
+
+
 def load() -> str:
     """Demo step 55: the technical-step table and three opinion requests."""
     j = Jurisdiction.objects.filter(code=CITY).first()
@@ -325,7 +350,8 @@ def load() -> str:
     experts = _experts(j, head, reg)
     _draw(approver, rec, r)
     _notice_and_certificate(j, clerk, approver, head, reg, food, housing)
+    _meeting(approver, rec, reg.department, housing)
     return (
         "技术性环节清单、技术审查函 3 件（已答复、待认领、逾期未答复）、"
-        f"评审专家 {experts} 名、专家抽取 1 次、审批公示 2 件、配发证照任务 1 件"
+        f"评审专家 {experts} 名、专家抽取 1 次、审批公示 2 件、配发证照任务 1 件、联审会 1 次"
     )

@@ -17,15 +17,17 @@ def record_panel(request, record) -> dict | None:
     reqs = list(sel.request_list(user=user, filters={"record_id": record.pk}))
     draws = list(sel.draw_list(user=user, filters={"record_id": record.pk}))
     notices = list(sel.notice_list(user=user, filters={"record_id": record.pk}))
+    meetings = list(sel.meeting_list(user=user, filters={"record_id": record.pk}))
     own = user.department_id == record.department_id
     can_request = own and user.can(Perm.APPROVAL_RECORD) and record.state == "draft"
-    if not reqs and not draws and not notices and not can_request:
+    if not (reqs or draws or notices or meetings or can_request):
         return None
     return {
         "record": record,
         "requests": reqs,
         "draws": draws,
         "notices": notices,
+        "meetings": meetings,
         "can_notice": can_request and record.item.needs_public_notice,
         "regulators": _regulators(record) if can_request else [],
         "specialities": Speciality.choices,
@@ -68,6 +70,15 @@ def register_nav() -> None:
             group=group,
             roles=business,
             order=70,
+        )
+    )
+    register_nav(
+        NavEntry(
+            label=_("联审会"),
+            url_name="review:meeting_list",
+            group=group,
+            roles=business,
+            order=75,
         )
     )
     register_nav(

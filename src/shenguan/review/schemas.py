@@ -76,6 +76,28 @@ class ReviewStepIn(Schema):
     valid_from: dt.date
 
 
+class ReviewImportOut(Schema):
+    rows: int
+    created: int
+    valid: int
+    dry_run: bool
+
+
+class ReviewImportProblem(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ReviewImportErrorOut(Schema):
+    """A refused import: every problem with its row and column; nothing was written."""
+
+    code: str
+    message: str
+    field: str | None = None
+    problems: list[ReviewImportProblem] = Field(default_factory=list)
+
+
 class ReviewRequestFilters(Schema):
     """Filters of the opinion requests."""
 
@@ -453,3 +475,68 @@ class ReviewNoticeIn(Schema):
 class ReviewNoticeAnswerIn(Schema):
     objection: bool
     text: str = Field("", max_length=2000)
+
+
+# --- joint review meetings -------------------------------------------------------------------
+
+
+class ReviewMeetingFilters(Schema):
+    record_id: Id | None = Field(None, description="办件ID")
+
+
+class ReviewMeetingCaseOut(Schema):
+    record_id: int
+    conclusion: str
+
+
+class ReviewInviteeOut(Schema):
+    department_id: int
+    push_id: int
+    attended: bool | None
+    attendee_names: str
+    opinion: str
+
+
+class ReviewMeetingOut(Schema):
+    """A joint review meeting with its cases, invited departments and minutes."""
+
+    id: int
+    jurisdiction_id: int
+    bureau_id: int
+    title: str
+    held_at: dt.datetime
+    place: str
+    video_link: str
+    agenda: str
+    draw_id: int | None
+    state: str
+    minutes: str
+    minutes_at: dt.datetime | None
+    cases: list[ReviewMeetingCaseOut]
+    invitees: list[ReviewInviteeOut]
+
+    @staticmethod
+    def resolve_cases(obj) -> list:
+        return list(obj.cases.order_by("id"))
+
+    @staticmethod
+    def resolve_invitees(obj) -> list:
+        return list(obj.invitees.order_by("id"))
+
+
+class ReviewMeetingIn(Schema):
+    record_ids: list[Id] = Field(min_length=1, max_length=20)
+    title: str = Field(max_length=200)
+    held_at: dt.datetime
+    agenda: str = Field(max_length=3000)
+    department_ids: list[Id] = Field(min_length=1, max_length=30)
+    place: str = Field("", max_length=200)
+    video_link: str = Field("", max_length=300)
+    draw_id: Id | None = None
+
+
+class ReviewMeetingRecordIn(Schema):
+    minutes: str = Field(max_length=10000)
+    attendance: dict[int, Annotated[str, Field(max_length=200)]] = Field(default_factory=dict)
+    opinions: dict[int, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)
+    conclusions: dict[int, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)

@@ -163,6 +163,29 @@ def record_timeline(*, user, record) -> list[dict]:
                     "link": link,
                 }
             )
+    for m in meeting_list(user=user, filters={"record_id": record.pk}):
+        link = f"/review/meetings/{m.pk}/"
+        out.append(
+            {
+                "at": m.created_at,
+                "title": f"召集联审会：{m.title}",
+                "actor": m.convened_by_name,
+                "detail": f"{timezone.localtime(m.held_at):%Y-%m-%d %H:%M} "
+                + (m.place or m.video_link),
+                "link": link,
+            }
+        )
+        if m.minutes_at:
+            case = m.cases.filter(record_id=record.pk).first()
+            out.append(
+                {
+                    "at": m.minutes_at,
+                    "title": "联审会纪要",
+                    "actor": m.bureau.name,
+                    "detail": (case.conclusion if case else "")[:200],
+                    "link": link,
+                }
+            )
     for t in certificate_list(user=user, filters={"record_id": record.pk}):
         link = f"/review/certificates/{t.pk}/"
         out.append(
@@ -312,4 +335,33 @@ def public_notice_get(pk):
             "record__item", "bureau", "jurisdiction"
         ),
         pk,
+    )
+
+
+# --- joint review meetings ----------------------------------------------------------------------
+
+
+def meeting_list(*, user, filters: dict | None = None):
+    """Meetings the user's department convened or is invited to; oversight all."""
+    from .models import Meeting
+
+    f = filters or {}
+    qs = Meeting.objects.restrict(user).select_related("bureau")
+    if f.get("record_id"):
+        qs = qs.filter(cases__record_id=f["record_id"])
+    return qs.order_by("-held_at", "-id")
+
+
+def meeting_get(*, user, pk):
+    return _one(meeting_list(user=user), pk)
+
+
+def public_step_list(*, jurisdiction_code: str):
+    """The technical-step table in force today, for the public site (公开)."""
+    today = timezone.localdate()
+    return (
+        TechnicalStep.objects.filter(jurisdiction__code=jurisdiction_code, valid_from__lte=today)
+        .exclude(valid_to__lte=today)
+        .select_related("item", "department")
+        .order_by("item__code", "step_kind", "id")
     )

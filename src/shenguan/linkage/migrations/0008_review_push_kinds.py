@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='push',
             name='kind',
-            field=models.CharField(choices=[('approval', '审批结果'), ('feedback', '监管信息'), ('disposal', '处置结果'), ('correction_reply', '纠错答复'), ('notice', '通知函告'), ('tech_request', '技术审查函'), ('tech_opinion', '技术审查意见')], max_length=20, verbose_name='类型'),
+            field=models.CharField(choices=[('approval', '审批结果'), ('feedback', '监管信息'), ('disposal', '处置结果'), ('correction_reply', '纠错答复'), ('notice', '通知函告'), ('tech_request', '技术审查函'), ('tech_opinion', '技术审查意见'), ('meeting', '联审会通知')], max_length=20, verbose_name='类型'),
         ),
         migrations.AlterField(
             model_name='pushopen',
             name='kind',
-            field=models.CharField(choices=[('approval', '审批结果'), ('feedback', '监管信息'), ('disposal', '处置结果'), ('correction_reply', '纠错答复'), ('notice', '通知函告'), ('tech_request', '技术审查函'), ('tech_opinion', '技术审查意见')], max_length=20, verbose_name='类型'),
+            field=models.CharField(choices=[('approval', '审批结果'), ('feedback', '监管信息'), ('disposal', '处置结果'), ('correction_reply', '纠错答复'), ('notice', '通知函告'), ('tech_request', '技术审查函'), ('tech_opinion', '技术审查意见'), ('meeting', '联审会通知')], max_length=20, verbose_name='类型'),
         ),
     ]

@@ -119,6 +119,7 @@ class PushKind(models.TextChoices):
     # the review app (审批过程中的审管互动): technical opinion requests and their answers
     TECH_REQUEST = "tech_request", _("技术审查函")
     TECH_OPINION = "tech_opinion", _("技术审查意见")
+    MEETING = "meeting", _("联审会通知")
 
 
 class PushDirection(models.TextChoices):

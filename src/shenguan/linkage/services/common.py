@@ -32,6 +32,7 @@ CREATED_EVENT = {
     PushKind.NOTICE: "notice.created",
     PushKind.TECH_REQUEST: "opinion_request.created",
     PushKind.TECH_OPINION: "opinion.created",
+    PushKind.MEETING: "meeting.invited",
 }
 
 
@@ -43,6 +44,7 @@ CLAIMED_EVENT = {
     PushKind.NOTICE: "notice.claimed",
     PushKind.TECH_REQUEST: "opinion_request.claimed",
     PushKind.TECH_OPINION: "opinion.claimed",
+    PushKind.MEETING: "meeting.claimed",
 }
 
 

@@ -8,6 +8,7 @@ from .common import (
     Conclusion,
     ExpertTitle,
     InvitationState,
+    MeetingState,
     NoticeState,
     PartyAnswer,
     Performer,
@@ -24,6 +25,7 @@ from .experts import (
     ExpertDraw,
     ExpertSpeciality,
 )
+from .meetings import Meeting, MeetingCase, MeetingInvitee
 from .notices import NoticeComment, NoticeParty, PublicNotice
 from .opinions import OpinionRequest
 from .steps import TechnicalStep
@@ -41,6 +43,10 @@ __all__ = [
     "ExpertSpeciality",
     "ExpertTitle",
     "InvitationState",
+    "Meeting",
+    "MeetingCase",
+    "MeetingInvitee",
+    "MeetingState",
     "NoticeComment",
     "NoticeParty",
     "NoticeState",

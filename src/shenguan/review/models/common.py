@@ -113,3 +113,10 @@ class PartyAnswer(models.TextChoices):
     OBJECTION = "objection", _("书面提出问题")
     NO_OBJECTION = "no_objection", _("书面无异议")
     DEEMED = "deemed", _("逾期视为无异议")
+
+
+class MeetingState(models.TextChoices):
+    """Where a joint review meeting stands (联审会状态)."""
+
+    PLANNED = "planned", _("已通知")
+    HELD = "held", _("已召开（纪要已形成）")

@@ -26,6 +26,7 @@ from .experts import (
     expert_create,
     expert_update,
 )
+from .meetings import meeting_convene, meeting_record
 from .notices import (
     deemed_at,
     mask_text,
@@ -43,6 +44,7 @@ from .opinions import (
     opinion_request,
     opinion_waive,
 )
+from .step_import import steps_import
 from .steps import step_create, step_in_force
 
 __all__ = [
@@ -62,6 +64,8 @@ __all__ = [
     "expert_create",
     "expert_update",
     "mask_text",
+    "meeting_convene",
+    "meeting_record",
     "notice_answer",
     "notice_close",
     "notice_comment",
@@ -77,4 +81,5 @@ __all__ = [
     "select_replacement",
     "step_create",
     "step_in_force",
+    "steps_import",
 ]

@@ -99,7 +99,10 @@ def notice_publish(
             DepartmentKind.ENFORCEMENT,
         ):
             raise ValidationFailed("bad_regulator", f"“{d.name}”不是本辖区监管部门", "regulators")
-    ends_on = period_end(starts_on, period_unit, period_days)
+    try:
+        ends_on = period_end(starts_on, period_unit, period_days)
+    except ValueError as exc:
+        raise ValidationFailed("bad_period", "公示期超出工作日历范围", "starts_on") from exc
     applicant = (
         mask_name(record.applicant_name)
         if record.applicant_kind == "person"
@@ -290,7 +293,7 @@ def notices_close_due(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     today = local_date(now)
     due = PublicNotice.objects.filter(state=NoticeState.OPEN, ends_on__lt=today)
-    groups = list(due.values_list("jurisdiction_id", "ends_on").distinct())
+    groups = list(due.values_list("jurisdiction_id", "ends_on").order_by().distinct())
     if not groups:
         return 0
     closed = 0

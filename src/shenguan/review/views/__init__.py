@@ -18,6 +18,13 @@ from .experts import (
     expert_list,
     expert_update,
 )
+from .meetings import (
+    meeting_convene,
+    meeting_detail,
+    meeting_list,
+    meeting_minutes,
+    meeting_record,
+)
 from .notices import (
     notice_act,
     notice_detail,
@@ -34,7 +41,7 @@ from .opinions import (
     request_list,
     request_waive,
 )
-from .steps import step_create, step_list
+from .steps import public_step_list, step_create, step_import, step_list
 
 __all__ = [
     "certificate_detail",
@@ -49,6 +56,11 @@ __all__ = [
     "expert_detail",
     "expert_list",
     "expert_update",
+    "meeting_convene",
+    "meeting_detail",
+    "meeting_list",
+    "meeting_minutes",
+    "meeting_record",
     "notice_act",
     "notice_detail",
     "notice_list",
@@ -56,11 +68,13 @@ __all__ = [
     "public_notice_comment",
     "public_notice_detail",
     "public_notice_list",
+    "public_step_list",
     "request_answer",
     "request_create",
     "request_detail",
     "request_list",
     "request_waive",
     "step_create",
+    "step_import",
     "step_list",
 ]

@@ -78,3 +78,45 @@ def step_create(request):
     else:
         messages.success(request, _("技术性环节已登记"))
     return redirect("review:step_list")
+
+
+@login_required
+@require_POST
+def step_import(request):
+    """Upload the table as xlsx or csv; a dry run (ticked by default) only checks."""
+    f = request.FILES.get("file")
+    if f is None:
+        messages.error(request, _("请选择文件"))
+        return redirect("review:step_list")
+    if f.size > 5 * 1024 * 1024:
+        messages.error(request, _("文件过大：不得超过 5 MB"))
+        return redirect("review:step_list")
+    try:
+        out = svc.steps_import(
+            actor=request.user,
+            fileobj=f,
+            filename=f.name,
+            dry_run=request.POST.get("dry_run") == "1",
+        )
+    except DomainError as exc:
+        show_error(request, exc)
+    else:
+        if out["dry_run"]:
+            messages.success(
+                request, _("试运行通过：%(n)s 行均可导入，未写入数据") % {"n": out["valid"]}
+            )
+        else:
+            messages.success(request, _("已导入 %(n)s 行") % {"n": out["created"]})
+    return redirect("review:step_list")
+
+
+@require_GET
+def public_step_list(request, code: str):
+    """The table in force today on the public site (no login), like the catalogue."""
+    from django.shortcuts import get_object_or_404
+
+    from shenguan.catalog.selectors import public_jurisdictions
+
+    j = get_object_or_404(public_jurisdictions(), code=code)
+    rows = list(sel.public_step_list(jurisdiction_code=j.code)[:2000])
+    return render(request, "review/public_step_list.html", {"j": j, "rows": rows})
