@@ -21,7 +21,14 @@ from ..models import (
     RecordSource,
     RecordState,
 )
-from .common import _check_handler, _require, _require_department, _user_id, actor_name
+from .common import (
+    _check_handler,
+    _require,
+    _require_department,
+    _user_id,
+    actor_department,
+    actor_name,
+)
 from .routing import complete_new_record
 
 
@@ -151,7 +158,7 @@ def _record_department(actor, department) -> Department:
         return department
     if actor is None or actor.department_id is None:
         raise ValidationFailed("department_required", "请指定办理部门", "department")
-    return Department.objects.get(pk=actor.department_id)
+    return actor_department(actor)
 
 
 def _check_case_free(jurisdiction_id: int, case_number: str, exclude_pk=None) -> None:
