@@ -10,6 +10,8 @@ sequences, no advisory lock and writes bulk rows with INSERT.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,13 +25,13 @@ pytestmark = pytest.mark.django_db
 
 # step -> {vendor: the most statements it may send}
 PINS = {
-    "complete_and_push": {"postgresql": 53, "sqlite": 49},
-    "claim": {"postgresql": 20, "sqlite": 19},
-    "feedback": {"postgresql": 27, "sqlite": 24},
-    "bureau_claim": {"postgresql": 20, "sqlite": 19},
+    "complete_and_push": {"postgresql": 31, "sqlite": 29},
+    "claim": {"postgresql": 15, "sqlite": 17},
+    "feedback": {"postgresql": 22, "sqlite": 20},
+    "bureau_claim": {"postgresql": 15, "sqlite": 17},
     "inbox_to_claim": {"postgresql": 6, "sqlite": 6},
     "inbox_all": {"postgresql": 7, "sqlite": 7},
-    "inbox_claimed": {"postgresql": 7, "sqlite": 10},
+    "inbox_claimed": {"postgresql": 7, "sqlite": 7},
     "inbox_sent": {"postgresql": 6, "sqlite": 6},
     "summary": {"postgresql": 12, "sqlite": 12},
     "push_detail": {"postgresql": 10, "sqlite": 10},
@@ -40,7 +42,7 @@ def _pin(name: str) -> int:
     return PINS[name][connection.vendor]
 
 
-def _counted(name: str, call):
+def _counted(name: str, call, check: bool = True):
     """Run an API call, check its status and its statements against the pin."""
     copies = []
     if connection.vendor == "postgresql":
@@ -62,9 +64,9 @@ def _counted(name: str, call):
     assert resp.status_code in (200, 201), resp.content
     queries = ctx.captured_queries + copies
     n = len(queries)
-    print(f"COUNT {name} {connection.vendor} {n}")
-    assert n <= _pin(name), f"{name}: {n} statements, pinned at {_pin(name)}:\n" + "\n".join(
-        q["sql"][:160] for q in queries
+    assert not check or n <= _pin(name), (
+        f"{name}: {n} statements, pinned at {_pin(name)}:\n"
+        + "\n".join(q["sql"][:160] for q in queries)
     )
     return resp, n
 
@@ -77,17 +79,16 @@ def clients(lk):
     return Api(token=province), Api(token=regulator), Api(token=bureau)
 
 
-def _lifecycle(lk, clients, case: str) -> dict:
+def _lifecycle(lk, clients, case: str, check: bool = True) -> dict:
     province, regulator, bureau = clients
     counts = {}
-    r, counts["complete_and_push"] = _counted(
+    count = functools.partial(_counted, check=check)
+    r, counts["complete_and_push"] = count(
         "complete_and_push", lambda: province.post("linkage/records", body(lk, case))
     )
     record_id = r.json()["id"]
     push_id = Push.objects.get(record_id=record_id).pk
-    _r, counts["claim"] = _counted(
-        "claim", lambda: regulator.post(f"linkage/pushes/{push_id}/claim")
-    )
+    _r, counts["claim"] = count("claim", lambda: regulator.post(f"linkage/pushes/{push_id}/claim"))
     fb = {
         "kind": "admin_measure",
         "title": "责令整改",
@@ -95,16 +96,16 @@ def _lifecycle(lk, clients, case: str) -> dict:
         "published_on": r.json()["decided_on"],
         "record_id": record_id,
     }
-    r, counts["feedback"] = _counted("feedback", lambda: regulator.post("linkage/feedback", fb))
+    r, counts["feedback"] = count("feedback", lambda: regulator.post("linkage/feedback", fb))
     fb_push = Push.objects.get(feedback_id=r.json()["id"]).pk
-    _r, counts["bureau_claim"] = _counted(
+    _r, counts["bureau_claim"] = count(
         "bureau_claim", lambda: bureau.post(f"linkage/pushes/{fb_push}/claim")
     )
     return counts
 
 
 def test_each_step_of_a_lifecycle_stays_within_its_pinned_queries(lk, clients):
-    _lifecycle(lk, clients, "QC-0001")  # first: per-process caches may load
+    _lifecycle(lk, clients, "QC-0001", check=False)  # first: per-process caches load
     counts = _lifecycle(lk, clients, "QC-0002")
     assert set(counts) == {"complete_and_push", "claim", "feedback", "bureau_claim"}
 

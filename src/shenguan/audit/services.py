@@ -53,6 +53,25 @@ def _lock_chain() -> None:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def _locked_head() -> tuple[int, str] | None:
+    """Take the chain lock and read the head (seq, hash) after it, or None for an empty chain.
+
+    On PostgreSQL one call of `shenguan_audit_chain_head` (migration 0005): a VOLATILE function
+    whose query takes its snapshot after the lock is granted, so it sees the head committed by
+    the previous holder — one round trip where a lock and a read took two (issue 15). The lock
+    is held until the transaction ends: callers append as the last write of their transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT seq, hash FROM shenguan_audit_chain_head(%s::bigint)", [_CHAIN_LOCK_KEY]
+            )
+            row = cur.fetchone()
+        return (row[0], row[1]) if row else None
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return (head[0], head[1]) if head else None
+
+
 def audit_record(
     *,
     actor,
@@ -68,8 +87,9 @@ def audit_record(
     """Append one audit event (审计事件) to the chain, in the caller's transaction.
 
     Call it as late as possible in a service: the chain lock is held until the transaction ends.
+    Inside the caller's transaction no savepoint is made (an error fails the whole change).
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         ref = actor_ref(actor)
         if actor_name is not None:
             ref["actor_name"] = actor_name[:150]
@@ -87,8 +107,7 @@ def audit_record(
             jurisdiction_id = ref["jurisdiction_id"]
         if department_id is None:
             department_id = ref["department_id"]
-        _lock_chain()
-        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        head = _locked_head()
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
         ev = AuditEvent(
             seq=seq,
@@ -121,14 +140,13 @@ def audit_record_many(*, actor, entries: list[dict], actor_name: str | None = No
     department_id. The events are identical to those `audit_record` would write one by one."""
     if not entries:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         ref = actor_ref(actor)
         if actor_name is not None:
             ref["actor_name"] = actor_name[:150]
         request_id = (context.current_request_id() or "")[:64]
         ip = (context.current_client_ip() or "")[:64]
-        _lock_chain()
-        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        head = _locked_head()
         seq, prev = (head[0], head[1]) if head else (0, GENESIS)
         now = timezone.now()
         events = []

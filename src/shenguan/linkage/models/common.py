@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -202,6 +203,21 @@ class NoticeKind(models.TextChoices):
     DOCUMENT_COPY = "document_copy", _("文件抄送")
     POLICY_CONSULTATION = "policy_consultation", _("政策文件征求意见")
     LAW_POLICY_CHANGE = "law_policy_change", _("法律法规政策标准变动")
+
+
+def received_q(actor, column: str, outer: str = "pk") -> Q:
+    """Rows whose subject (`outer`: the row's key, or its record_id…) was pushed to the actor's
+    department: an EXISTS probing the pushes of that one subject on the push table's index of
+    `column` — constant in the number of pushes the department ever received, where `_received`
+    listed them all (issue 15 item 3)."""
+    from django.apps import apps
+
+    pushes = apps.get_model("linkage", "Push").objects.filter(
+        **{column: OuterRef(outer)},
+        addressee_department_id=actor.department_id,
+        jurisdiction_id__in=actor.visible_jurisdiction_ids,
+    )
+    return Q(Exists(pushes))
 
 
 def _received(actor, column: str):

@@ -15,7 +15,7 @@ from .common import (
     FeedbackState,
     NoticeKind,
     ReplyOutcome,
-    _received,
+    received_q,
 )
 from .licences import Licence
 from .records import ApprovalRecord
@@ -184,5 +184,4 @@ class Notice(JurisdictionScoped):
             return Q()
         if actor.department_id is None or not actor.can(Perm.PUSH_READ):
             return None
-        received = _received(actor, "notice_id")
-        return Q(sender_department_id=actor.department_id) | Q(pk__in=received)
+        return Q(sender_department_id=actor.department_id) | received_q(actor, "notice_id")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from shenguan.core.models import JurisdictionScoped
 from shenguan.org.roles import Perm
 
-from .common import ApplicantKind, LicenceState, _received
+from .common import ApplicantKind, LicenceState, received_q
 from .records import ApprovalRecord
 
 
@@ -70,8 +70,7 @@ class Licence(JurisdictionScoped):
             return Q()
         if actor.department_id is None or not actor.can(Perm.PUSH_READ):
             return None
-        pushed = _received(actor, "record_id")
-        return Q(department_id=actor.department_id) | Q(record_id__in=pushed)
+        return Q(department_id=actor.department_id) | received_q(actor, "record_id", "record_id")
 
 
 class LicenceEvent(JurisdictionScoped):

@@ -18,7 +18,7 @@ from .common import (
     RecordSource,
     RecordState,
     SuspensionKind,
-    _received,
+    received_q,
 )
 
 
@@ -128,8 +128,7 @@ class ApprovalRecord(JurisdictionScoped):
             return Q()
         if actor.department_id is None or not actor.can(Perm.PUSH_READ):
             return None
-        pushed = _received(actor, "record_id")
-        return Q(department_id=actor.department_id) | Q(pk__in=pushed)
+        return Q(department_id=actor.department_id) | received_q(actor, "record_id")
 
 
 class CaseSuspension(JurisdictionScoped):
@@ -202,5 +201,6 @@ class Material(JurisdictionScoped):
             return None
         if actor.is_oversight:
             return Q()
-        pushed = _received(actor, "record_id")
-        return Q(record__department_id=actor.department_id) | Q(record_id__in=pushed)
+        return Q(record__department_id=actor.department_id) | received_q(
+            actor, "record_id", "record_id"
+        )

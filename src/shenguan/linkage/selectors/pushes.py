@@ -205,21 +205,14 @@ def push_list(*, user, box: str = "all", filters: dict | None = None):
 
 
 def push_get(*, user, pk) -> Push:
-    """One push the actor may see (with its snapshot), or 404."""
+    """One push the actor may see, or 404: the row by its key with its open flag, the two
+    departments every caller shows, its record (the timeline's) and its content. Its other
+    relations (item, licence, feedback…) load when read: a join of ten tables cost PostgreSQL
+    more to plan than to run (issue 15)."""
     return _one(
         Push.objects.restrict(user)
         .with_claim()
-        .select_related(
-            "sender_department",
-            "addressee_department",
-            "addressee_division",
-            "item",
-            "record",
-            "licence",
-            "feedback",
-            "notice",
-            "snapshot",
-        ),
+        .select_related("sender_department", "addressee_department", "record", "snapshot"),
         pk,
     )
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shenguan.audit.services import audit_record
@@ -63,6 +64,56 @@ def _take_claim(push_id: int, *, actor, at: dt.datetime, due_at: dt.datetime) ->
     return True
 
 
+# One statement on PostgreSQL: the open row deleted (exactly one claim can) and the claim
+# written on the push row, which returns its deadline as it is now (a recompute may have moved it)
+_CLAIM_SQL = """
+WITH opened AS (DELETE FROM linkage_pushopen WHERE push_id = %(id)s RETURNING push_id),
+claimed AS (
+    UPDATE linkage_push p SET state = %(claimed)s, claimed_at = %(at)s, claimed_mode = %(mode)s,
+        claimed_by_id = %(by_id)s, claimed_by_name = %(by_name)s,
+        claim_late = (%(at)s >= p.claim_due_at)
+    FROM opened WHERE p.id = opened.push_id AND p.state = %(pending)s
+    RETURNING p.claim_due_date, p.claim_due_at, p.claim_provisional, p.claim_late
+)
+SELECT (SELECT count(*) FROM opened), claimed.* FROM (SELECT 1) one LEFT JOIN claimed ON true
+"""
+
+
+def _claim_one(push: Push, *, actor, at: dt.datetime) -> Push | None:
+    """Claim one push by hand: the push (a copy of the one given, with the claim set) or None
+    when it was no longer open. One round trip on PostgreSQL, no read of the push again."""
+    by_id, by_name = _user_id(actor), actor_name(actor)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                _CLAIM_SQL,
+                {
+                    "id": push.pk,
+                    "claimed": PushState.CLAIMED,
+                    "pending": PushState.PENDING,
+                    "at": at,
+                    "mode": ClaimedMode.MANUAL,
+                    "by_id": by_id,
+                    "by_name": by_name,
+                },
+            )
+            opened, due_date, due_at, provisional, late = cur.fetchone()
+        if not opened:
+            return None
+        p = copy.copy(push)
+        if due_at is not None:  # the row was pending: the claim is written
+            p.claim_due_date, p.claim_due_at, p.claim_provisional = due_date, due_at, provisional
+            p.state, p.claimed_at, p.claimed_mode = PushState.CLAIMED, at, ClaimedMode.MANUAL
+            p.claimed_by_id, p.claimed_by_name, p.claim_late = by_id, by_name, late
+        else:  # an open row without a pending push (not written by the platform): as it is
+            p = Push.objects.with_claim().get(pk=push.pk)
+        p.is_open = False
+        return p
+    if not _take_claim(push.pk, actor=actor, at=at, due_at=push.claim_due_at):
+        return None
+    return Push.objects.with_claim().get(pk=push.pk)
+
+
 def push_claim(*, actor, push: Push, at: dt.datetime | None = None) -> Push:
     """Claim a push addressed to the actor's department (认领): exactly once — a second claim,
     or one after the timeout sweep, answers 409."""
@@ -71,9 +122,9 @@ def push_claim(*, actor, push: Push, at: dt.datetime | None = None) -> Push:
     _require_department(actor, push.addressee_department_id, "只能认领推送给本部门的信息")
     at = at or timezone.now()
     with transaction.atomic():
-        done = _take_claim(push.pk, actor=actor, at=at, due_at=push.claim_due_at)
-        p = Push.objects.with_claim().get(pk=push.pk)
-        if not done:
+        p = _claim_one(push, actor=actor, at=at)
+        if p is None:
+            p = Push.objects.with_claim().get(pk=push.pk)
             raise Conflict("already_claimed", _claimed_message(p), "state")
         outbox_emit(
             event_type=CLAIMED_EVENT[p.kind],
@@ -82,7 +133,8 @@ def push_claim(*, actor, push: Push, at: dt.datetime | None = None) -> Push:
             department_ids=[p.addressee_department_id, p.sender_department_id],
             aggregate=p,
         )
-        audit_record(
+        _fire_claimed(actor, [p], "manual", at)
+        audit_record(  # last: the chain lock is held from here to the commit only
             actor=actor,
             action="push.claim",
             obj=p,
@@ -94,7 +146,6 @@ def push_claim(*, actor, push: Push, at: dt.datetime | None = None) -> Push:
                 "late": p.claim_late,
             },
         )
-        _fire_claimed(actor, [p], "manual", at)
     return p
 
 

@@ -58,6 +58,15 @@ def actor_name(actor) -> str:
     return str(getattr(actor, "display_name", "") or actor)[:150]
 
 
+def actor_department(actor) -> Department:
+    """The actor's department: the one loaded with it (an API token's is read with the token,
+    a user's when first used), else read by key."""
+    dept = getattr(actor, "department", None)
+    if isinstance(dept, Department) and dept.pk == actor.department_id:
+        return dept
+    return Department.objects.get(pk=actor.department_id)
+
+
 def _user_id(actor) -> int | None:
     return actor.pk if actor is not None and getattr(actor, "kind", "") == "user" else None
 

@@ -36,17 +36,30 @@ from ..models import (
     ReplyOutcome,
 )
 from .claims import _claim_if_pending
-from .common import _Ctx, _require, _require_department, actor_name, jurisdiction_bureau
+from .common import (
+    _Ctx,
+    _require,
+    _require_department,
+    actor_department,
+    actor_name,
+    jurisdiction_bureau,
+)
 from .licences import _licence_transition
 from .pushes import _insert_pushes, _new_push
 
 
-def _feedback_push(ctx: _Ctx, fb: Feedback) -> Push:
-    """Push a feedback to the bureau (监管信息推送) and mark it sent, late or not."""
+def _mark_sent(ctx: _Ctx, fb: Feedback) -> None:
     fb.state = FeedbackState.PUSHED
     fb.sent_at = ctx.at
     fb.send_late = bool(fb.send_due_date and timezone.localdate(ctx.at) > fb.send_due_date)
-    fb.save(update_fields=["state", "sent_at", "send_late"])
+
+
+def _feedback_push(ctx: _Ctx, fb: Feedback, *, marked: bool = False) -> Push:
+    """Push a feedback to the bureau (监管信息推送) and mark it sent, late or not (`marked`: the
+    caller wrote it sent already, with its creation)."""
+    if not marked:
+        _mark_sent(ctx, fb)
+        fb.save(update_fields=["state", "sent_at", "send_late"])
     snapshot = feedback_snapshot(fb)
     p = _new_push(
         ctx,
@@ -149,7 +162,7 @@ def feedback_create(
     else:
         if actor is None or actor.department_id is None:
             raise ValidationFailed("department_required", "请指定发送部门", "department")
-        sender = Department.objects.get(pk=actor.department_id)
+        sender = actor_department(actor)
     if sender.kind not in (DepartmentKind.REGULATOR, DepartmentKind.ENFORCEMENT):
         raise PermissionDenied("forbidden", "只有行业主管部门和执法机构可以发送监管信息")
     jid = sender.jurisdiction_id
@@ -211,7 +224,7 @@ def feedback_create(
         params.abnormal_only_feedback and kind in RESULT_KINDS and abnormal is False
     )
     with transaction.atomic():
-        fb = Feedback.objects.create(
+        fb = Feedback(
             jurisdiction_id=jid,
             kind=kind,
             sender_department=sender,
@@ -237,9 +250,12 @@ def feedback_create(
             created_by_name=actor_name(actor),
             created_at=ctx.at,
         )
+        if fb.state == FeedbackState.PUSHED:
+            _mark_sent(ctx, fb)  # written sent with its creation: one write, not two
+        fb.save(force_insert=True)
         push = None
         if fb.state == FeedbackState.PUSHED:
-            push = _feedback_push(ctx, fb)
+            push = _feedback_push(ctx, fb, marked=True)
         else:
             outbox_emit(
                 event_type="feedback.recorded",
@@ -265,7 +281,9 @@ def feedback_create(
             )
             fb.reply_deadline = dl
             fb.save(update_fields=["reply_deadline"])
-        audit_record(
+        if hooks.has(hooks.FEEDBACK_CREATED):
+            hooks.fire(hooks.FEEDBACK_CREATED, actor=actor, feedback=fb, push=push)
+        audit_record(  # last: the chain lock is held from here to the commit only
             actor=actor,
             action="feedback.create",
             obj=fb,
@@ -280,8 +298,6 @@ def feedback_create(
                 "push_id": push.pk if push else None,
             },
         )
-        if hooks.has(hooks.FEEDBACK_CREATED):
-            hooks.fire(hooks.FEEDBACK_CREATED, actor=actor, feedback=fb, push=push)
     return fb
 
 

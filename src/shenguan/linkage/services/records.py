@@ -21,8 +21,15 @@ from ..models import (
     RecordSource,
     RecordState,
 )
-from .common import _check_handler, _require, _require_department, _user_id, actor_name
-from .routing import complete_records
+from .common import (
+    _check_handler,
+    _require,
+    _require_department,
+    _user_id,
+    actor_department,
+    actor_name,
+)
+from .routing import complete_new_record
 
 
 def _item_of(jurisdiction_id: int, item):
@@ -151,7 +158,7 @@ def _record_department(actor, department) -> Department:
         return department
     if actor is None or actor.department_id is None:
         raise ValidationFailed("department_required", "请指定办理部门", "department")
-    return Department.objects.get(pk=actor.department_id)
+    return actor_department(actor)
 
 
 def _check_case_free(jurisdiction_id: int, case_number: str, exclude_pk=None) -> None:
@@ -200,36 +207,44 @@ def record_create(
     cleaned = clean_record(dept.jurisdiction_id, data)
     item = cleaned["item"]
     on = cleaned["decided_on"] or cleaned["accepted_on"]
-    _check_handler(dept.pk, item, on)
+    handled: dict = {}  # the completion below reuses this check (same item and date)
+    _check_handler(dept.pk, item, on, handled)
     now = at or timezone.now()
-    with transaction.atomic():
-        _check_case_free(dept.jurisdiction_id, cleaned["case_number"])
-        rec = ApprovalRecord(
-            jurisdiction_id=dept.jurisdiction_id,
-            department=dept,
-            source=source,
-            created_by_id=_user_id(actor),
-            created_by_name=actor_name(actor),
-            created_at=now,
-            updated_at=now,
-            **cleaned,
-        )
-        if rec.result:
-            _mark_decided(rec, actor, now)
-        if hooks.has(hooks.RECORD_VALIDATE):
-            hooks.fire(hooks.RECORD_VALIDATE, actor=actor, record=rec, data=data, phase="create")
-        try:
-            with transaction.atomic():
-                rec.save(force_insert=True)
-        except IntegrityError as exc:
-            raise Conflict(
-                "case_number_exists", f"办件编号“{rec.case_number}”已存在", "case_number"
-            ) from exc
-        audit_record(actor=actor, action="approval.record", obj=rec, after=_record_audit(rec))
-        if hooks.has(hooks.RECORD_CREATED):
-            hooks.fire(hooks.RECORD_CREATED, actor=actor, record=rec, data=data)
-        if complete:
-            complete_records(actor=actor, records=[rec], at=now)
+    try:
+        with transaction.atomic():
+            rec = ApprovalRecord(
+                jurisdiction_id=dept.jurisdiction_id,
+                department=dept,
+                source=source,
+                created_by_id=_user_id(actor),
+                created_by_name=actor_name(actor),
+                created_at=now,
+                updated_at=now,
+                **cleaned,
+            )
+            if rec.result:
+                _mark_decided(rec, actor, now)
+            if hooks.has(hooks.RECORD_VALIDATE):
+                hooks.fire(
+                    hooks.RECORD_VALIDATE, actor=actor, record=rec, data=data, phase="create"
+                )
+            # a taken case number fails this insert (the unique constraint), caught below: no
+            # read before it, no savepoint around it
+            rec.save(force_insert=True)
+            created = {"action": "approval.record", "obj": rec, "after": _record_audit(rec)}
+            if hooks.has(hooks.RECORD_CREATED):
+                hooks.fire(hooks.RECORD_CREATED, actor=actor, record=rec, data=data)
+            if complete:
+                # the record was written by this transaction: nothing to lock or reload
+                complete_new_record(actor, rec, now, handled=handled, audit_first=[created])
+            else:
+                audit_record(actor=actor, **created)  # last: the chain lock is held to commit
+    except IntegrityError as exc:
+        if "case_number" not in str(exc):  # lk_uniq_case_number, or SQLite's column list
+            raise
+        raise Conflict(
+            "case_number_exists", f"办件编号“{cleaned['case_number']}”已存在", "case_number"
+        ) from exc
     return rec
 
 

@@ -186,21 +186,40 @@ def complete_records(
     _require(actor, Perm.APPROVAL_COMPLETE, "无权办结办件")
     ctx = _Ctx(at=at or timezone.now())
     with transaction.atomic():
-        batch = _lock_batch(records)
-        _check_completable(actor, ctx, batch)
-        licence_of = _issue_licences(actor, ctx, batch.records)
-        pushes, gaps = _route_batch(ctx, batch, licence_of)
-        saved = _write_completion(actor, ctx, batch.records, pushes, gaps)
-        _audit_completion(actor, batch.records, saved, licence_of)
-        if hooks.has(hooks.RECORDS_COMPLETED):
-            hooks.fire(
-                hooks.RECORDS_COMPLETED,
-                actor=actor,
-                records=batch.records,
-                pushes=saved,
-                licences=licence_of,
-                at=ctx.at,
-            )
+        return _complete(actor, ctx, _lock_batch(records))
+
+
+def complete_new_record(
+    actor, rec: ApprovalRecord, at: dt.datetime, *, handled: dict, audit_first: list
+) -> list[Push]:
+    """Complete a record registered in the caller's transaction (登记并办结): it is not locked
+    or read again (no other transaction can see it), has no materials yet, and its handler was
+    checked at registration (`handled`); its registration's audit entry is appended with the
+    completion's, as the transaction's last write."""
+    _require(actor, Perm.APPROVAL_COMPLETE, "无权办结办件")
+    return _complete(
+        actor, _Ctx(at=at), _Batch([rec], {}), handled=handled, audit_first=audit_first
+    )
+
+
+def _complete(
+    actor, ctx: _Ctx, batch: _Batch, *, handled: dict | None = None, audit_first: list = ()
+) -> list[Push]:
+    _check_completable(actor, ctx, batch, handled)
+    licence_of = _issue_licences(actor, ctx, batch.records)
+    pushes, gaps = _route_batch(ctx, batch, licence_of)
+    saved = _write_completion(actor, ctx, batch.records, pushes, gaps)
+    if hooks.has(hooks.RECORDS_COMPLETED):
+        hooks.fire(
+            hooks.RECORDS_COMPLETED,
+            actor=actor,
+            records=batch.records,
+            pushes=saved,
+            licences=licence_of,
+            at=ctx.at,
+        )
+    # last: the chain lock is held from here to the commit only
+    _audit_completion(actor, batch.records, saved, licence_of, audit_first)
     return saved
 
 
@@ -233,11 +252,11 @@ def _lock_batch(records: list[ApprovalRecord]) -> _Batch:
     return _Batch(ordered, mats)
 
 
-def _check_completable(actor, ctx: _Ctx, batch: _Batch) -> None:
+def _check_completable(actor, ctx: _Ctx, batch: _Batch, handled: dict | None = None) -> None:
     """Refuse the batch unless every record may be completed by the actor (its department,
     a draft, decided, handled by its department, accepted by the apps' checks); then mark each
     completed in memory."""
-    handler_cache: dict = {}
+    handler_cache: dict = handled if handled is not None else {}
     validate = hooks.has(hooks.RECORD_VALIDATE)
     for r in batch.records:
         _require_department(actor, r.department_id, "只能办结本部门的办件")
@@ -308,14 +327,17 @@ def _write_completion(
     return saved
 
 
-def _audit_completion(actor, records, saved: list[Push], licence_of: dict[int, Licence]) -> None:
-    """One audit event per completed record, naming its pushes and licence."""
+def _audit_completion(
+    actor, records, saved: list[Push], licence_of: dict[int, Licence], first=()
+) -> None:
+    """One audit event per completed record, naming its pushes and licence (after `first`)."""
     by_record: dict[int, list[int]] = {}
     for p in saved:
         by_record.setdefault(p.record_id, []).append(p.pk)
     audit_record_many(
         actor=actor,
-        entries=[
+        entries=[*first]
+        + [
             {
                 "action": "approval.complete",
                 "obj": r,
