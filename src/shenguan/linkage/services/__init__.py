@@ -54,6 +54,7 @@ from .records import (
     _record_department,
     clean_record,
     record_create,
+    record_problems,
     record_update,
 )
 from .routing import (
@@ -106,6 +107,7 @@ __all__ = [
     "push_payload",
     "record_complete",
     "record_create",
+    "record_problems",
     "record_route_manually",
     "record_snapshot",
     "record_update",
