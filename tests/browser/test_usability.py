@@ -51,7 +51,7 @@ def test_the_item_picker_searches_as_the_user_types(page, transactional_db):
     page.goto(page.base_url + "/linkage/records/new")
     assert page.locator("select#id_item").count() == 0
     page.fill("#id_item", "食品经营")
-    option = page.locator("#id_item_results [data-pick-value]").first
+    option = page.locator("#id_item_results [data-pick-value]", has_text="食品经营").first
     option.wait_for()
     label = option.inner_text()
     value = option.get_attribute("data-pick-value")

@@ -48,7 +48,7 @@ class AutocompleteSelect(forms.Widget):
             '<input type="search" id="{ident}" name="{name}__q" value="{label}" autocomplete="off"'
             ' placeholder="{ph}" role="combobox" aria-autocomplete="list"'
             ' aria-controls="{ident}_results" aria-expanded="false"'
-            ' hx-get="{url}" hx-trigger="input changed delay:250ms, focus once"'
+            ' hx-get="{url}" hx-trigger="input changed delay:250ms" hx-sync="this:replace"'
             ' hx-target="#{ident}_results" hx-vals=\'{{"field": "{name}"}}\'{required}>'
             '<ul class="autocomplete-results" id="{ident}_results" role="listbox"></ul></div>',
             name=name,
