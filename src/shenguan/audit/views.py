@@ -17,7 +17,7 @@ from shenguan.core.sheets import CSV_TYPE, content_disposition, csv_lines
 from shenguan.org.roles import Perm
 from shenguan.org.views import page_of, require_perm
 
-from . import selectors
+from . import labels, selectors
 from .models import Outcome
 from .schemas import mask_personal, selector_filters, verify_message
 from .services import audit_record
@@ -85,12 +85,14 @@ def event_list(request):
     form, qs = _events(request)
     query = request.GET.copy()
     query.pop("page", None)
+    page = page_of(request, qs)
+    labels.annotate(page["items"])
     return render(
         request,
         "audit/event_list.html",
         {
             "form": form,
-            "page": page_of(request, qs),
+            "page": page,
             "head": selectors.audit_head(),
             "export_query": query.urlencode(),
         },
@@ -101,6 +103,7 @@ def event_list(request):
 def event_detail(request, seq: int):
     """One event: who, when, what, and the before/after snapshots side by side."""
     ev = selectors.audit_event_get(user=request.user, seq=seq)
+    labels.annotate([ev])
     return render(
         request,
         "audit/event_detail.html",

@@ -19,6 +19,15 @@ class CatalogConfig(AppConfig):
         from .importers.jobs import register as register_import_jobs
 
         register_import_jobs()
+        from shenguan.outbox.event_types import register_event_types
+
+        register_event_types(
+            {
+                "catalog.change.notice": "审批事项调整函告",
+                "catalog.list.published": "清单发布",
+                "catalog.transfer.recorded": "事项划转记录",
+            }
+        )
         register_demo_step(20, "catalog", load_catalog_demo)
         group = _("事项清单")
         for entry in (

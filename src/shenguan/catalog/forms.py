@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from shenguan.core.i18n import source_text
+from shenguan.core.widgets import AutocompleteSelect
 from shenguan.org.models import Department, Division
 from shenguan.org.roles import DepartmentKind
 
@@ -72,7 +73,10 @@ class ItemForm(forms.Form):
     commitment_allowed = forms.BooleanField(required=False, label=_("可告知承诺"))
     accept_with_gaps_allowed = forms.BooleanField(required=False, label=_("可容缺受理"))
     main_item = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("主项（关联事项填写）")
+        queryset=None,
+        required=False,
+        label=_("主项（关联事项填写）"),
+        widget=AutocompleteSelect("/catalog/pick/items"),
     )
     note = forms.CharField(required=False, max_length=500, label=_("备注"))
     effective_on = forms.DateField(
@@ -169,7 +173,9 @@ class EntryForm(forms.Form):
     """Create or change a linkage entry."""
 
     seq = forms.IntegerField(required=False, min_value=0, label=_("序号"))
-    item = forms.ModelChoiceField(queryset=None, label=_("审批事项"))
+    item = forms.ModelChoiceField(
+        queryset=None, label=_("审批事项"), widget=AutocompleteSelect("/catalog/pick/items")
+    )
     approval_division = forms.ModelChoiceField(queryset=None, required=False, label=_("审批科室"))
     regulator = forms.ModelChoiceField(queryset=None, label=_("行业主管部门"))
     regulator_division = forms.ModelChoiceField(queryset=None, required=False, label=_("监管科室"))

@@ -32,4 +32,5 @@ urlpatterns = [
     path("gaps/", views.gaps, name="gaps"),
     path("import/", views.import_view, name="import"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
+    path("pick/items", views.pick_items, name="pick_items"),
 ]

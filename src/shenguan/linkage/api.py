@@ -281,24 +281,34 @@ def material_upload(
 
 @router.post(
     "/records/import",
-    response={201: RecordImportOut, **error_responses(400, 403, 409), 422: RecordImportErrorOut},
-    summary="批量导入办件（xlsx/csv，整批校验）",
+    response={
+        200: RecordImportOut,
+        201: RecordImportOut,
+        **error_responses(400, 403, 409),
+        422: RecordImportErrorOut,
+    },
+    summary="批量导入办件（xlsx/csv，整批校验；dry_run 只校验不写入）",
 )
 def record_import(
     request,
     file: Annotated[UploadedFile, File(description="xlsx 或 csv 文件")],
     complete: Annotated[bool, Form(description="导入后立即办结并推送")] = False,
+    dry_run: Annotated[bool, Form(description="试运行：逐行校验并列出全部问题，不写入")] = False,
 ):
     """Import records all or nothing; a refusal lists every problem with its row and column."""
     if file.size is not None and file.size > MAX_UPLOAD:
         raise ValidationFailed("file_too_large", "文件过大：不得超过 20 MB", "file")
     try:
         report = records_import(
-            actor=request.auth, fileobj=file, filename=file.name or "", complete=complete
+            actor=request.auth,
+            fileobj=file,
+            filename=file.name or "",
+            complete=complete,
+            dry_run=dry_run,
         )
     except ErrorList as exc:
         return Status(422, exc.as_dict())
-    return Status(201, report)
+    return Status(200 if dry_run else 201, report)
 
 
 # --- licences ----------------------------------------------------------------------------------

@@ -20,3 +20,32 @@ class LinkageConfig(AppConfig):
         sweeps.register()
         home.register()
         register_demo_step(30, "linkage", load_linkage_demo)
+        from shenguan.outbox.event_types import register_event_types
+
+        from .services.common import AUTO_CLAIMED_EVENT, CLAIMED_EVENT, CREATED_EVENT
+
+        kinds = {
+            "push": "审批结果",
+            "feedback": "监管信息",
+            "disposal": "处置结果",
+            "correction": "纠错答复",
+            "notice": "通知函告",
+        }
+        events = {}
+        for table, what in ((CREATED_EVENT, "推送"), (CLAIMED_EVENT, "已认领")):
+            for name in table.values():
+                events[name] = kinds[name.split(".")[0]] + what
+        for name in AUTO_CLAIMED_EVENT.values():
+            events[name] = kinds[name.split(".")[0]] + "超时自动认领"
+        events.update(
+            {
+                "approval.supervision_gap": "监管空白办件",
+                "approval.routed": "监管空白办件已指定监管部门",
+                "approval.suspended": "办件暂停计时",
+                "approval.resumed": "办件恢复计时",
+                "feedback.recorded": "监管信息已登记（未推送）",
+                "licence.state_changed": "许可证照状态变更",
+                "linkage.digest": "审管联动每日提醒",
+            }
+        )
+        register_event_types(events)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shenguan.core.widgets import AutocompleteSelect
+
 from .models import (
     AcceptanceMode,
     ApplicantKind,
@@ -30,7 +32,9 @@ def _blank(choices) -> list:
 class RecordForm(forms.Form):
     """An approval record typed at the window (登记办件)."""
 
-    item = forms.ModelChoiceField(queryset=None, label=_("审批事项"))
+    item = forms.ModelChoiceField(
+        queryset=None, label=_("审批事项"), widget=AutocompleteSelect("/linkage/pick/items")
+    )
     case_number = forms.CharField(label=_("办件编号"), max_length=100)
     applicant_kind = forms.ChoiceField(label=_("申请人类型"), choices=ApplicantKind.choices)
     applicant_name = forms.CharField(label=_("申请人"), max_length=200)
@@ -115,7 +119,12 @@ class InboxFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=_blank(PushKind.choices), required=False)
     case_number = forms.CharField(label=_("办件编号"), max_length=64, required=False)
     applicant = forms.CharField(label=_("申请人"), max_length=100, required=False)
-    item = forms.ModelChoiceField(queryset=None, label=_("审批事项"), required=False)
+    item = forms.ModelChoiceField(
+        queryset=None,
+        label=_("审批事项"),
+        required=False,
+        widget=AutocompleteSelect("/linkage/pick/items"),
+    )
     subject_from = forms.DateField(label=_("办结日期起"), widget=DATE, required=False)
     subject_to = forms.DateField(label=_("办结日期止"), widget=DATE, required=False)
     state = forms.ChoiceField(
@@ -127,7 +136,12 @@ class InboxFilterForm(forms.Form):
     claimant = forms.CharField(label=_("认领人"), max_length=50, required=False)
     claimed_from = forms.DateField(label=_("认领时间起"), widget=DATE, required=False)
     claimed_to = forms.DateField(label=_("认领时间止"), widget=DATE, required=False)
-    department = forms.ModelChoiceField(queryset=None, label=_("部门"), required=False)
+    department = forms.ModelChoiceField(
+        queryset=None,
+        label=_("部门"),
+        required=False,
+        widget=AutocompleteSelect("/linkage/pick/departments"),
+    )
     overdue = forms.BooleanField(label=_("仅逾期未认领"), required=False)
 
     def __init__(self, *args, items=None, departments=None, **kwargs):

@@ -54,6 +54,8 @@ COLUMNS: dict[str, str] = {
 FIELD_HEADER = {v: k for k, v in COLUMNS.items()}
 FIELD_HEADER["item"] = "事项编码"
 REQUIRED = ("办件编号", "申请人类型", "申请人", "受理日期")
+# problems of a row in the order of the columns
+_ORDER = {f: i for i, f in enumerate(COLUMNS.values())}
 MAX_ROWS = 5000
 MAX_PROBLEMS = 200
 
@@ -91,7 +93,13 @@ def _problem(row: int, header: str, code: str, message: str) -> dict:
 
 
 def records_import(
-    *, actor, fileobj, filename: str = "", complete: bool = False, department=None
+    *,
+    actor,
+    fileobj,
+    filename: str = "",
+    complete: bool = False,
+    department=None,
+    dry_run: bool = False,
 ) -> dict:
     """Import approval records (批量导入办件) all or nothing: every row is validated first (the
     same rules as one record, the handler check, duplicate case and licence numbers); any
@@ -108,6 +116,7 @@ def records_import(
         actor_name,
         clean_record,
         complete_records,
+        record_problems,
     )
 
     _require(actor, Perm.APPROVAL_RECORD, "无权导入办件")
@@ -184,11 +193,12 @@ def records_import(
                     hooks.RECORD_VALIDATE, actor=actor, record=probe, data=data, phase="create"
                 )
         except (ValidationFailed, Conflict) as exc:
-            problems.append(
-                _problem(
-                    n, FIELD_HEADER.get(exc.field or "", exc.field or ""), exc.code, exc.message
+            # every problem of the row, not only the first (issue 12 item 10)
+            found = [exc, *[e for e in record_problems(jid, data) if e.field != exc.field]]
+            for e in sorted(found, key=lambda e: _ORDER.get(e.field or "", 99)):
+                problems.append(
+                    _problem(n, FIELD_HEADER.get(e.field or "", e.field or ""), e.code, e.message)
                 )
-            )
             continue
         if c["case_number"] in seen_cases:
             problems.append(
@@ -235,6 +245,16 @@ def records_import(
         raise ErrorList(
             problems[:MAX_PROBLEMS], f"导入未通过校验：共{len(problems)}处问题，未写入任何数据"
         )
+    if dry_run:  # 试运行: every row checked, nothing written
+        return {
+            "dry_run": True,
+            "rows": len(cleaned),
+            "created": 0,
+            "completed": False,
+            "pushes": 0,
+            "gaps": 0,
+            "record_ids": [],
+        }
     now = timezone.now()
     with transaction.atomic():
         recs = [
@@ -278,11 +298,100 @@ def records_import(
     }
 
 
+# Drop-down lists of the template (the values `clean_record` accepts).
+TEMPLATE_LISTS = {
+    "申请人类型": ("个人", "企业"),
+    "审批结果": ("准予", "不予"),
+    "受理方式": ("一般受理", "容缺受理", "告知承诺"),
+}
+TEMPLATE_EXAMPLES = (
+    {
+        "办件编号": "LC-2026-000001",
+        "事项编码": "37150000SC0005",
+        "事项名称": "食品经营许可",
+        "申请人类型": "企业",
+        "申请人": "聊城市东昌府区福满楼餐饮有限公司",
+        "统一社会信用代码": "91371500MA3C00000F",
+        "法定代表人": "王建军",
+        "联系人": "王建军",
+        "联系电话": "13806353001",
+        "地址": "东昌府区柳园南路88号",
+        "受理日期": "2026年12月1日",
+        "决定日期": "2026-12-07",
+        "决定文书号": "聊审批食许〔2026〕101号",
+        "审批结果": "准予",
+        "证照编号": "JY13715020001",
+        "有效期至": "2031-12-06",
+        "风险点": "后厨靠近居民楼，需关注油烟。",
+        "受理方式": "一般受理",
+    },
+    {
+        "办件编号": "LC-2026-000002",
+        "事项名称": "食品经营许可",
+        "申请人类型": "个人",
+        "申请人": "刘桂芳",
+        "身份证号码": "371502198503120014",
+        "联系电话": "13806353002",
+        "受理日期": "2026-12-02",
+        "受理方式": "容缺受理",
+        "容缺材料": "卫生许可证复印件",
+        "容缺材料补齐期限": "2026-12-20",
+    },
+)
+
+
 def template_xlsx() -> bytes:
-    """An empty import template with the column headers (导入模板)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("办件")
-    ws.append(list(COLUMNS))
+    """The import template (导入模板): sheet 办件 with the headers (required ones red), drop-down
+    lists for the coded columns and date checks; sheet 示例 with filled rows; sheet 填写说明.
+    Only the first sheet is imported. Cells through core.sheets.set_cell (ADR 0043)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from shenguan.core.sheets import set_cell
+
+    headers = list(COLUMNS)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "办件"
+    for i, h in enumerate(headers, 1):
+        c = set_cell(ws, 1, i, h)
+        c.font = Font(bold=True, color="B3261E" if h in REQUIRED else "1F2933")
+        ws.column_dimensions[get_column_letter(i)].width = max(12, 2 * len(h) + 4)
+    ws.freeze_panes = "A2"
+    last = MAX_ROWS + 1
+    for h, values in TEMPLATE_LISTS.items():
+        col = get_column_letter(headers.index(h) + 1)
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(values) + '"',
+            allow_blank=h not in REQUIRED,
+            showErrorMessage=True,
+            errorTitle="取值无效",
+            error=f"{h}请从下拉列表中选择：{'、'.join(values)}",
+        )
+        dv.add(f"{col}2:{col}{last}")
+        ws.add_data_validation(dv)
+    example = wb.create_sheet("示例")
+    for i, h in enumerate(headers, 1):
+        set_cell(example, 1, i, h).font = Font(bold=True)
+        example.column_dimensions[get_column_letter(i)].width = max(12, 2 * len(h) + 4)
+        for r, row in enumerate(TEMPLATE_EXAMPLES, 2):
+            set_cell(example, r, i, row.get(h, ""))
+    notes = wb.create_sheet("填写说明")
+    lines = [
+        "只导入第一个工作表“办件”；本表和“示例”表不导入。",
+        f"红色列为必填：{'、'.join(REQUIRED)}；事项编码和事项名称至少填一项。",
+        "申请人类型、审批结果、受理方式请从下拉列表选择。",
+        "日期可写 2026-12-07、2026/12/7 或 2026年12月7日。",
+        "个人填身份证号码，企业填统一社会信用代码和法定代表人。",
+        "容缺受理须填容缺材料和补齐期限；告知承诺须填承诺内容。",
+        "请先“试运行”：系统逐行校验并列出每行的全部问题，全部通过后再导入；"
+        "有任何问题时不写入任何数据。",
+    ]
+    for r, text in enumerate(lines, 1):
+        set_cell(notes, r, 1, text)
+    notes.column_dimensions["A"].width = 90
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -297,5 +406,9 @@ def require_export(actor) -> None:
 def run_records_job(*, actor, source, filename, params) -> dict:
     """What the worker runs for a queued records import (a large file): the result as a dict."""
     return records_import(
-        actor=actor, fileobj=source, filename=filename, complete=bool(params.get("complete"))
+        actor=actor,
+        fileobj=source,
+        filename=filename,
+        complete=bool(params.get("complete")),
+        dry_run=bool(params.get("dry_run")),
     )

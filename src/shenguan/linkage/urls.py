@@ -30,4 +30,6 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("licences/", views.licence_list, name="licence_list"),
     path("licences/<int:pk>/", views.licence_detail, name="licence_detail"),
+    path("pick/items", views.pick_items, name="pick_items"),
+    path("pick/departments", views.pick_departments, name="pick_departments"),
 ]

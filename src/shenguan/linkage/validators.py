@@ -5,6 +5,7 @@ stored as typed (ADR 0042)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -51,8 +52,12 @@ def clean_phone(value, field: str = "contact_phone") -> str:
     return _clean_phone(normalize_text(value), field, required=False)
 
 
+# 2026-12-07, 2026/12/7, 2026.12.7, 2026年12月7日 (full-width digits made half-width first)
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
 def clean_date(value, field: str, label: str, *, required: bool = False) -> dt.date | None:
-    """A date (YYYY-MM-DD, a date or a datetime); never in the future."""
+    """A date (YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYY年M月D日, a date or a datetime)."""
     if value in (None, ""):
         if required:
             raise ValidationFailed("required", f"请填写{label}", field)
@@ -60,12 +65,17 @@ def clean_date(value, field: str, label: str, *, required: bool = False) -> dt.d
     if isinstance(value, dt.datetime):
         value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     if not isinstance(value, dt.date):
-        text = normalize_text(value).replace("/", "-").replace(".", "-")
+        text = normalize_text(value)
+        m = _DATE_RE.fullmatch(text)
         try:
-            value = dt.date.fromisoformat(text)
+            if not m:
+                raise ValueError(text)
+            value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError as exc:
             raise ValidationFailed(
-                "bad_date", f"{label}格式无效，应为 YYYY-MM-DD 的真实日期", field
+                "bad_date",
+                f"{label}格式无效，应为真实日期，如 2026-12-07 或 2026年12月7日",
+                field,
             ) from exc
     if value.year < 1990 or value.year > 2100:
         raise ValidationFailed("bad_date", f"{label}超出有效范围", field)

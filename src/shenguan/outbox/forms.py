@@ -17,10 +17,16 @@ class EndpointForm(forms.Form):
         max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    event_types = forms.CharField(
+    event_choices = forms.MultipleChoiceField(
         label=_("订阅事件"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.CheckboxSelectMultiple(attrs={"data-testid": "event-choices"}),
+        help_text=_("勾选要接收的事件；都不勾选且下方也不填写表示订阅全部事件"),
+    )
+    event_types = forms.CharField(
+        label=_("其他事件类型"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "每行一个事件类型，或用逗号分隔，如 org.* 或 webhook.ping；留空表示订阅全部事件"
         ),
@@ -28,7 +34,18 @@ class EndpointForm(forms.Form):
     description = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     def __init__(self, *args, departments=None, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+        initial = dict(kwargs.pop("initial", None) or {})
+        if "event_types" in initial:  # split the saved list: offered types ticked, others typed
+            from .event_types import known_event_types
+
+            known = known_event_types()
+            saved = [t for t in str(initial["event_types"]).split() if t]
+            initial["event_choices"] = [t for t in saved if t in known]
+            initial["event_types"] = "\n".join(t for t in saved if t not in known)
+        super().__init__(*args, initial=initial, **kwargs)
+        from .event_types import event_type_choices
+
+        self.fields["event_choices"].choices = event_type_choices()
         if editing:
             del self.fields["department"]
         else:
@@ -36,6 +53,14 @@ class EndpointForm(forms.Form):
             self.fields["department"].label_from_instance = lambda d: (
                 f"{d.jurisdiction.name} · {d.name}"
             )
+
+    def clean(self):
+        """The subscribed types: the ticked ones and those typed, one list for the service."""
+        d = super().clean()
+        picked = list(d.get("event_choices") or [])
+        typed = str(d.get("event_types") or "").strip()
+        d["event_types"] = "\n".join([*picked, typed] if typed else picked)
+        return d
 
 
 class DisableForm(forms.Form):

@@ -30,21 +30,10 @@ def _require_manage(request) -> None:
 
 
 def _page(request, qs, size: int = PAGE_SIZE) -> dict:
-    """One page of a queryset without counting it: items, page number, previous/next flags."""
-    try:
-        number = max(1, min(int(request.GET.get("page", 1)), 100000))
-    except ValueError:
-        number = 1
-    rows = list(qs[(number - 1) * size : number * size + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "items": rows[:size],
-        "number": number,
-        "has_next": len(rows) > size,
-        "has_prev": number > 1,
-        "query": query.urlencode(),
-    }
+    """One page with its (capped) total and page numbers (core.paging)."""
+    from shenguan.core.paging import paginate
+
+    return paginate(request, qs, size)
 
 
 def _departments(user):

@@ -82,6 +82,11 @@ def linkage_import(
             "supervision_items": scratch.one("SELECT COUNT(*) FROM sup WHERE id IS NULL")[0],
             "retired_entries": 0,
         }
+        new_items = scratch.db.execute(
+            "SELECT name, code FROM new_item ORDER BY rowid LIMIT ?", (NEW_ITEMS_LISTED,)
+        ).fetchall()
+        if new_items:
+            report.to_create["items"] = [{"name": n, "code": c or ""} for n, c in new_items]
         if dry_run:
             return report
         report.batch = uuid.uuid4().hex[:12]
@@ -89,6 +94,9 @@ def linkage_import(
         return report
     finally:
         scratch.close()
+
+
+NEW_ITEMS_LISTED = 500  # the dry run lists the items it would create (the count is exact)
 
 
 def _linkage_validate(scratch, jurisdiction, source, filename, report, create_missing) -> None:

@@ -43,6 +43,7 @@ from .notices import (
     notice_acknowledge,
     notice_list,
 )
+from .pickers import pick_items
 from .supervision import (
     supervision_list,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "memo_sign",
     "notice_acknowledge",
     "notice_list",
+    "pick_items",
     "reader",
     "supervision_list",
     "version_detail",

@@ -35,6 +35,40 @@ def _upload_dir() -> Path:
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
+# The import templates (导入模板): the layouts the importers read, with a note line (rows starting
+# with 注： are skipped by the reader, core.sheets.HeaderSheet).
+TEMPLATES = {
+    "linkage": (
+        "审管联动事项清单导入模板",
+        "注：每行一个审批事项与一个行业主管部门；监管事项编码多个时每行一个；审批事项不在事项目录中"
+        "时，试运行会列出将新建的事项，请核对名称。",
+    ),
+    "items": (
+        "行政许可事项目录导入模板",
+        "注：是/否列填“是”或“否”；日期写 2026-12-07；原审批部门须与部门名称一致。",
+    ),
+    "supervision": (
+        "监管事项导入模板",
+        "注：监管事项编码为12位数字或大写字母；监管部门须与部门名称一致。",
+    ),
+}
+
+
+def import_template(kind: str):
+    """An empty xlsx in the layout of an import, with its note line (core.sheets writer)."""
+    from shenguan.core.sheets import sheet_response
+
+    from .. import exports
+
+    headers = {
+        "linkage": exports.LINKAGE_HEADERS,
+        "items": exports.ITEM_HEADERS,
+        "supervision": exports.SUPERVISION_HEADERS,
+    }[kind]
+    name, note = TEMPLATES[kind]
+    return sheet_response("xlsx", name, headers, [[note]], stamp=False)
+
+
 _CREATED_LABELS = {
     "entries": _lazy("联动事项"),
     "items": _lazy("新建审批事项"),
@@ -129,8 +163,10 @@ def import_job(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def import_view(request):
     """Upload a list: a dry run reports every problem; importing writes only if all rows pass."""
+    if request.method == "GET" and request.GET.get("template") in TEMPLATES:
+        return import_template(request.GET["template"])
     form = ImportForm(request.POST or None, request.FILES or None)
-    ctx: dict = {"form": form}
+    ctx: dict = {"form": form, "templates": [(k, v[0]) for k, v in TEMPLATES.items()]}
     if request.method == "POST" and request.POST.get("token"):
         token = request.POST["token"]
         stash = request.session.get("catalog_import", {})
@@ -185,6 +221,7 @@ def import_view(request):
             )
         ctx["report"] = report
         ctx["summary"] = [(_CREATED_LABELS.get(k, k), v) for k, v in report.created.items()]
+        ctx["new_items"] = report.to_create.get("items", [])
         if report.ok:
             request.session["catalog_import"] = {
                 "token": token,

@@ -104,6 +104,9 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     batch: str = ""
     sha256: str = ""
+    # names of what the import will create that the file did not find (issue 12 item 10: a
+    # dry run lists them instead of creating them silently), by kind, with the first row
+    to_create: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -128,6 +131,7 @@ class ImportReport:
             "created": dict(self.created),
             "batch": self.batch,
             "sha256": self.sha256,
+            "to_create": {k: list(v) for k, v in self.to_create.items()},
         }
 
 

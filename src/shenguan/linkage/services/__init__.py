@@ -56,6 +56,7 @@ from .records import (
     _record_department,
     clean_record,
     record_create,
+    record_problems,
     record_update,
 )
 from .routing import (
@@ -110,6 +111,7 @@ __all__ = [
     "push_send",
     "record_complete",
     "record_create",
+    "record_problems",
     "record_route_manually",
     "record_snapshot",
     "record_update",

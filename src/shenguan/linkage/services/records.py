@@ -16,6 +16,7 @@ from .. import hooks
 from .. import validators as v
 from ..models import (
     AcceptanceMode,
+    ApplicantKind,
     ApprovalRecord,
     ApprovalResult,
     RecordSource,
@@ -93,6 +94,66 @@ def clean_record(jurisdiction_id: int, data: dict) -> dict:
         data.get("risk_points"), "risk_points", "风险点", 5000, multiline=True
     )
     out.update(_clean_acceptance(data, out["accepted_on"]))
+    return out
+
+
+def record_problems(jurisdiction_id: int, data: dict) -> list[ValidationFailed]:
+    """Every problem of a record's fields, not only the first (an import reports them all, issue
+    12 item 10): each independent check runs on its own; at most one problem per field."""
+    dates: dict[str, dt.date | None] = {}
+
+    def date(field: str, label: str, required: bool = False):
+        dates[field] = v.clean_date(data.get(field), field, label, required=required)
+        v.not_future(dates[field], field, label)
+
+    def identity():
+        raw = v.normalize_text(data.get("applicant_kind"))
+        kind = v.APPLICANT_KIND_ALIASES.get(raw) or v.clean_choice(
+            raw, ApplicantKind, "applicant_kind", "申请人类型"
+        )
+        if kind == ApplicantKind.PERSON:
+            v.clean_id_number(data.get("applicant_id_number"))
+        else:
+            v.clean_uscc(data.get("applicant_uscc"))
+
+    checks = [
+        lambda: v.clean_case_number(data.get("case_number")),
+        lambda: v.clean_applicant(data),
+        identity,
+        lambda: v.clean_phone(data.get("contact_phone")),
+        lambda: v.clean_text(data.get("address"), "address", "地址", 300),
+        lambda: v.clean_text(data.get("contact_name"), "contact_name", "联系人", 50),
+        lambda: date("accepted_on", "受理日期", required=True),
+        lambda: date("decided_on", "决定日期"),
+        lambda: v.clean_text(data.get("decision_number"), "decision_number", "决定文书号", 100),
+        lambda: (
+            v.RESULT_ALIASES.get(v.normalize_text(data.get("result")))
+            or v.clean_choice(
+                v.normalize_text(data.get("result")),
+                ApprovalResult,
+                "result",
+                "审批结果",
+                required=False,
+            )
+        ),
+        lambda: v.clean_text(data.get("licence_number"), "licence_number", "证照编号", 100),
+        lambda: v.clean_date(data.get("licence_valid_from"), "licence_valid_from", "有效期起"),
+        lambda: v.clean_date(data.get("licence_valid_until"), "licence_valid_until", "有效期至"),
+        lambda: v.clean_choice(
+            data.get("acceptance_mode"),
+            AcceptanceMode,
+            "acceptance_mode",
+            "受理方式",
+            required=False,
+        ),
+    ]
+    out: list[ValidationFailed] = []
+    for check in checks:
+        try:
+            check()
+        except ValidationFailed as exc:
+            if exc.field not in {e.field for e in out}:
+                out.append(exc)
     return out
 
 

@@ -33,6 +33,10 @@ from .notices import (
     notice_list,
     notice_new,
 )
+from .pickers import (
+    pick_departments,
+    pick_items,
+)
 from .records import (
     material_download,
     material_upload,
@@ -64,6 +68,8 @@ __all__ = [
     "notice_list",
     "notice_new",
     "personal",
+    "pick_departments",
+    "pick_items",
     "push_claim",
     "push_claim_bulk",
     "push_detail",

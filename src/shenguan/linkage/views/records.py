@@ -237,6 +237,7 @@ def record_import(request):
         can_complete=request.user.can(Perm.APPROVAL_COMPLETE),
     )
     report = problems = None
+    dry_run = request.POST.get("dry_run") == "1"  # 试运行: check every row, write nothing
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
@@ -248,7 +249,10 @@ def record_import(request):
                     kind="linkage.records",
                     filename=f.name,
                     content=f.read(),
-                    params={"complete": form.cleaned_data.get("complete", False)},
+                    params={
+                        "complete": form.cleaned_data.get("complete", False),
+                        "dry_run": dry_run,
+                    },
                     rows_total=rows,
                 )
                 return redirect("linkage:record_import_job", pk=job.pk)
@@ -257,6 +261,7 @@ def record_import(request):
                 fileobj=f,
                 filename=f.name,
                 complete=form.cleaned_data.get("complete", False),
+                dry_run=dry_run,
             )
         except ErrorList as exc:
             problems = exc.problems

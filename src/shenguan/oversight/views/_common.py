@@ -14,21 +14,10 @@ PAGE_SIZE = 50
 
 
 def page_of(request, qs, size: int = PAGE_SIZE) -> dict:
-    """One page without counting: items, number, previous/next flags, the query string."""
-    try:
-        number = max(1, min(int(request.GET.get("page", 1)), 100000))
-    except ValueError:
-        number = 1
-    rows = list(qs[(number - 1) * size : number * size + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "items": rows[:size],
-        "number": number,
-        "has_next": len(rows) > size,
-        "has_prev": number > 1,
-        "query": query.urlencode(),
-    }
+    """One page with its (capped) total and page numbers (core.paging)."""
+    from shenguan.core.paging import paginate
+
+    return paginate(request, qs, size)
 
 
 def show_error(request, exc: DomainError) -> None:

@@ -42,3 +42,23 @@ document.addEventListener("submit", function (e) {
   const msg = form.getAttribute("data-confirm-template").replace("{value}", label);
   if (!window.confirm(msg)) e.preventDefault();
 });
+// Server-searched pickers (core.widgets.AutocompleteSelect): a click on a result sets the
+// hidden value and the search box; typing again clears the value until a result is chosen.
+document.addEventListener("click", function (e) {
+  const opt = e.target.closest("[data-pick-value]");
+  if (!opt) return;
+  const box = opt.closest("[data-autocomplete]");
+  if (!box) return;
+  box.querySelector("[data-pick-target]").value = opt.getAttribute("data-pick-value");
+  const search = box.querySelector("input[type=search]");
+  search.value = opt.getAttribute("data-pick-label");
+  search.setAttribute("aria-expanded", "false");
+  box.querySelector(".autocomplete-results").innerHTML = "";
+});
+document.addEventListener("input", function (e) {
+  const box = e.target.closest && e.target.closest("[data-autocomplete]");
+  if (box && e.target.type === "search") {
+    box.querySelector("[data-pick-target]").value = "";
+    e.target.setAttribute("aria-expanded", "true");
+  }
+});
