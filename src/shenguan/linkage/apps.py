@@ -30,6 +30,9 @@ class LinkageConfig(AppConfig):
             "disposal": "处置结果",
             "correction": "纠错答复",
             "notice": "通知函告",
+            "opinion_request": "技术审查函",
+            "opinion": "技术审查意见",
+            "meeting": "联合审查会议邀请",
         }
         events = {}
         for table, what in ((CREATED_EVENT, "推送"), (CLAIMED_EVENT, "已认领")):
