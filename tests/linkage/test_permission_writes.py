@@ -591,6 +591,7 @@ def test_summary_counts_only_the_callers_own(ctx):
 NOT_IN_A_MATRIX = {
     ("get", "api/v1/linkage/verify"): "public (no login): tests/linkage/test_api.py",
     ("get", "api/v1/linkage/summary"): "counts only: test_summary_counts_only_the_callers_own",
+    ("page", "linkage/pick/departments"): "Department.restrict, PUSH_READ: test_pickers.py",
 }
 
 

@@ -379,3 +379,29 @@ register(
         present=text_contains(lambda o: o.summary),
     )
 )
+
+# the item picker's server-side search (issue 12 item 10): the item list's scope
+register(
+    Case(
+        name="catalog.page.item.pick",
+        kind="list",
+        channel="page",
+        url=lambda o: f"/catalog/pick/items?field=item&item__q={getattr(o, 'code', '')}",
+        make=make_item,
+        visible=catalog_visible,
+        allowed=page_reader,
+        present=text_contains(lambda o: f'data-pick-value="{o.pk}"'),
+    )
+)
+register(
+    Case(
+        name="linkage.page.item.pick",
+        kind="list",
+        channel="page",
+        url=lambda o: f"/linkage/pick/items?field=item&item__q={getattr(o, 'code', '')}",
+        make=make_item,
+        visible=catalog_visible,
+        allowed=page_reader,
+        present=text_contains(lambda o: f'data-pick-value="{o.pk}"'),
+    )
+)

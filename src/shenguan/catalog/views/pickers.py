@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
 from shenguan.core.widgets import pick_response
 
-from ..models import LicensingItem
+from .. import selectors
+from .common import reader
 
 
-@login_required
+@reader
 @require_GET
 def pick_items(request):
-    """Active licensing items of the user's jurisdictions (optionally one), by name or code."""
-    qs = LicensingItem.objects.filter(
-        jurisdiction_id__in=request.user.visible_jurisdiction_ids, active=True
-    )
+    """Active licensing items the user may read (the item list's scope), by name or code."""
+    qs = selectors.item_list(user=request.user, filters={"active": True})
     j = str(request.GET.get("jurisdiction") or "")
     if j.isdigit():
         qs = qs.filter(jurisdiction_id=int(j))
-    return pick_response(
-        request, qs.order_by("code", "name"), search_fields=("name", "code"), label=str
-    )
+    return pick_response(request, qs, search_fields=("name", "code"), label=str)
