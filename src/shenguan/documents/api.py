@@ -102,7 +102,7 @@ def licence_reissue(request, licence_id: int, payload: ReissueIn):
     response={200: None, **error_responses(404, 409)},
     summary="下载电子证照 PDF",
     openapi_extra={
-        "responses": {"200": {"description": "PDF", "content": {"application/pdf": {"schema": {}}}}}
+        "responses": {200: {"description": "PDF", "content": {"application/pdf": {"schema": {}}}}}
     },
 )
 def document_pdf(request, document_id: int):
