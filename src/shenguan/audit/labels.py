@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 ACTION_LABELS = {
+    "licence.certificate": "登记监管部门制发的证书",
     "auth.login": "登录",
     "auth.logout": "退出登录",
     "auth.login_failed": "登录失败",
@@ -114,6 +115,11 @@ ACTION_LABELS = {
     "outbox.webhook.ping": "发送测试推送",
     "outbox.webhook.rotate_secret": "更换签名密钥",
 }
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    """Add the Chinese labels of an app's audit actions (apps above audit call this at start)."""
+    ACTION_LABELS.update(labels)
 
 
 def action_label(action: str) -> str:

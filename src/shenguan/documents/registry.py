@@ -5,7 +5,21 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Linkage hooks and panels, the outbox signing channel, the demo step."""
+    from shenguan.audit.labels import register_action_labels
     from shenguan.core.demo import register_demo_step
+    from shenguan.outbox.event_types import register_event_types
+
+    register_action_labels(
+        {
+            "approval.separation_waived": "受审分离例外",
+            "elicence.issue": "签发电子证照",
+            "elicence.reissue": "重新签发电子证照",
+            "elicence.sign": "电子证照签章",
+            "seal.register_retired": "登记已停用印章",
+            "seal.retire": "停用印章",
+        }
+    )
+    register_event_types({"elicence.*": "电子证照的全部事件"})
     from shenguan.linkage import hooks
     from shenguan.outbox.channels import register_channel
 

@@ -45,6 +45,7 @@ class LinkageConfig(AppConfig):
                 "approval.supervision_gap": "监管空白办件",
                 "approval.routed": "监管空白办件已指定监管部门",
                 "approval.suspended": "办件暂停计时",
+                "licence.certificate_issued": "监管部门制发证书",
                 "approval.resumed": "办件恢复计时",
                 "feedback.recorded": "监管信息已登记（未推送）",
                 "licence.state_changed": "许可证照状态变更",
