@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -248,8 +249,9 @@ def _peer_dir() -> Path | None:
 
 def _peer_python(peer: Path) -> str | None:
     env = os.environ.get("SHENGUAN_BENCH_PEER_PYTHON")
-    # the peer's README installs it in /tmp/peer; a .venv beside the script works too
-    readme_default = Path("/tmp/peer/bin/python")  # noqa: S108
+    # the peer's README installs it in the temporary directory ("peer"); a .venv beside the
+    # script works too
+    readme_default = Path(tempfile.gettempdir()) / "peer" / "bin" / "python"
     for cand in (env, peer / ".venv" / "bin" / "python", readme_default):
         if cand and Path(cand).exists():
             return str(cand)
